@@ -1,0 +1,392 @@
+"""Fill the layout model from a PDF with PDFium (pypdfium2's raw API).
+
+Speed is the point of this backend.  The page's whole text comes out in one
+``FPDFText_GetText`` call and is split into words in Python at whitespace and
+at the spaces/line breaks PDFium generates; boxes and style are then queried
+per *word* (first and last character), not per character.  A word whose
+first and last characters belong to different text objects is scanned char
+by char so that a style change inside it (a footnote mark glued to a word,
+a bold prefix) splits it, as pdfplumber does.
+
+Coordinates follow pdfplumber exactly: PDF points, origin at the top-left of
+the (rotated) media box; a character box spans from the baseline + the font
+descent up by the rendered font size, and horizontally from the origin over
+the glyph advance.  Words come out in content-stream order.
+"""
+from __future__ import annotations
+
+import ctypes
+import math
+import re
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as R
+
+from .model import DocumentLayout, PageLayout, Rule, Word
+
+__all__ = ["load", "is_bold_name", "is_italic_name", "clean_font_name", "to_rgb"]
+
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demibold|,b\b|-b$", re.I)
+_ITALIC_RE = re.compile(r"italic|oblique|,i\b|-it$|-i$|,bolditalic", re.I)
+_SUBSET_RE = re.compile(r"^[A-Z]{6}\+")
+
+RULE_MAX = 3.0  # a path thinner than this in one dimension is a rule
+
+
+def clean_font_name(name: str) -> str:
+    """Drop a subset prefix ("ABCDEF+Arial-BoldMT" -> "Arial-BoldMT")."""
+    return _SUBSET_RE.sub("", name or "")
+
+
+def is_bold_name(name: str) -> bool:
+    return bool(_BOLD_RE.search(name or ""))
+
+
+def is_italic_name(name: str) -> bool:
+    return bool(_ITALIC_RE.search(name or ""))
+
+
+def to_rgb(color) -> tuple[float, ...]:
+    """Normalise a PDF colour (gray, RGB or CMYK components 0-1) to RGB."""
+    if color is None:
+        return ()
+    if isinstance(color, (int, float)):
+        color = (color,)
+    try:
+        c = tuple(float(v) for v in color)
+    except (TypeError, ValueError):  # pattern colours and the like
+        return ()
+    if len(c) == 1:
+        c = (c[0], c[0], c[0])
+    elif len(c) == 4:
+        k = c[3]
+        c = tuple(1.0 - min(1.0, v + k) for v in c[:3])
+    elif len(c) != 3:
+        return ()
+    return tuple(round(v, 2) for v in c)
+
+
+# --- coordinate transform -------------------------------------------------
+
+def _make_transform(mb, rotation):
+    """Return f(x0, y0, x1, y1) -> (x0, top, x1, bottom) in pdfplumber's
+    top-left space, given PDF user-space corners, for the page rotation."""
+    mx0, my0, mx1, my1 = mb
+    if rotation == 90:
+        def f(a, b, c, d):
+            return (b - my0, a - mx0, d - my0, c - mx0)
+    elif rotation == 180:
+        def f(a, b, c, d):
+            return (mx1 - c, b - my0, mx1 - a, d - my0)
+    elif rotation == 270:
+        def f(a, b, c, d):
+            return (my1 - d, mx1 - c, my1 - b, mx1 - a)
+    else:
+        def f(a, b, c, d):
+            return (a - mx0, my1 - d, c - mx0, my1 - b)
+    return f
+
+
+# --- text -------------------------------------------------------------------
+
+class _FontCache:
+    """Per-document cache of font facts keyed by the FPDF_FONT handle."""
+
+    def __init__(self):
+        self.by_font: dict[int, tuple[str, float, int]] = {}
+        self.buf = ctypes.create_string_buffer(512)
+        self.flags = ctypes.c_int()
+        self.desc = ctypes.c_float()
+
+    def get(self, tp, i, textobj):
+        """(clean name, descent per 1pt size, weight) for char i."""
+        font = R.FPDFTextObj_GetFont(textobj) if textobj else None
+        key = ctypes.cast(font, ctypes.c_void_p).value if font else None
+        hit = self.by_font.get(key) if key else None
+        if hit is not None:
+            return hit
+        n = R.FPDFText_GetFontInfo(tp, i, self.buf, 512, self.flags)
+        name = self.buf.raw[: max(n - 1, 0)].decode("utf-8", "replace") if n else ""
+        descent = 0.0
+        if font and R.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), self.desc):
+            descent = self.desc.value / 1000.0
+        weight = R.FPDFText_GetFontWeight(tp, i)
+        hit = (clean_font_name(name), descent, weight)
+        if key:
+            self.by_font[key] = hit
+        return hit
+
+
+def _page_words(tp, xf, fonts: _FontCache) -> list[Word]:
+    n = R.FPDFText_CountChars(tp)
+    if n <= 0:
+        return []
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    R.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: n * 2].decode("utf-16-le", "replace")
+    if len(text) != n:  # surrogate pairs: fall back to one char per index
+        text = "".join(chr(R.FPDFText_GetUnicode(tp, i)) or "\ufffd" for i in range(n))
+
+    rect = R.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = R.FS_MATRIX()
+    r = ctypes.c_uint()
+    g = ctypes.c_uint()
+    b = ctypes.c_uint()
+    a = ctypes.c_uint()
+    get_obj = R.FPDFText_GetTextObject
+    get_size = R.FPDFText_GetFontSize
+    loose = R.FPDFText_GetLooseCharBox
+    origin = R.FPDFText_GetCharOrigin
+    words: list[Word] = []
+    style_of_obj: dict[int, tuple] = {}
+
+    def style(i, obj):
+        """(font name, rendered size, descent, weight, upright) of char i,
+        cached per text object (one object has one font, size and matrix)."""
+        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else -1 - i
+        st = style_of_obj.get(key)
+        if st is None:
+            name, descent, weight = fonts.get(tp, i, obj)
+            R.FPDFText_GetMatrix(tp, i, matrix)
+            # pdfplumber's size is the rendered size: Tf size x the vertical
+            # scale of text matrix x CTM
+            size = round(get_size(tp, i) * math.hypot(matrix.c, matrix.d), 4)
+            upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # pdfminer's rule
+            st = (name, size, descent, weight, upright)
+            style_of_obj[key] = st
+        return st
+
+    def emit(i, j, st):
+        name, size, descent, weight, upright = st
+        loose(tp, i, rect)
+        lx0, ly0, lx1, ly1 = rect.left, rect.bottom, rect.right, rect.top
+        if j != i:
+            loose(tp, j, rect)
+            lx0 = min(lx0, rect.left)
+            lx1 = max(lx1, rect.right)
+            ly0 = min(ly0, rect.bottom)
+            ly1 = max(ly1, rect.top)
+        if upright:
+            # pdfplumber's box: baseline + descent, height = rendered size
+            origin(tp, i, ox, oy)
+            y0 = oy.value + descent * size
+            ly0, ly1 = y0, y0 + size
+        x0, top, x1, bottom = xf(lx0, ly0, lx1, ly1)
+        if x0 > x1:
+            x0, x1 = x1, x0
+        if top > bottom:
+            top, bottom = bottom, top
+        color = ()
+        if R.FPDFText_GetFillColor(tp, i, r, g, b, a):
+            color = (round(r.value / 255, 2), round(g.value / 255, 2), round(b.value / 255, 2))
+        words.append(Word(
+            text=text[i: j + 1].replace("\x02", "-"),
+            x0=x0, top=top, x1=x1, bottom=bottom, font=name, size=size,
+            # weights outside 100-900 are garbage (seen in Print-To-PDF CID fonts)
+            bold=600 <= weight <= 900 or is_bold_name(name), italic=is_italic_name(name),
+            color=color, upright=upright,
+        ))
+
+    def split(i, j):
+        """Emit text[i..j]; scan per char only if text objects differ."""
+        oi = get_obj(tp, i)
+        if i == j:
+            emit(i, j, style(i, oi))
+            return
+        oj = get_obj(tp, j)
+        si = style(i, oi)
+        if ctypes.cast(oi, ctypes.c_void_p).value == ctypes.cast(oj, ctypes.c_void_p).value \
+                or style(j, oj)[:2] == si[:2] and _uniform(i, j, si):
+            emit(i, j, si)
+            return
+        start, cur = i, si
+        for k in range(i + 1, j + 1):
+            sk = style(k, get_obj(tp, k))
+            if sk[:2] != cur[:2]:
+                emit(start, k - 1, cur)
+                start, cur = k, sk
+        emit(start, j, cur)
+
+    def _uniform(i, j, si):
+        for k in range(i + 1, j):
+            if style(k, get_obj(tp, k))[:2] != si[:2]:
+                return False
+        return True
+
+    start = -1
+    for idx, ch in enumerate(text):
+        if ch.isspace() or ch == "\x00" or ch == "\ufffe":
+            if start >= 0:
+                split(start, idx - 1)
+                start = -1
+        elif start < 0:
+            start = idx
+    if start >= 0:
+        split(start, n - 1)
+    return words
+
+
+# --- paths and images ---------------------------------------------------------
+
+_SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
+
+
+def _subpaths(path, m):
+    """Yield lists of (x, y, type) per subpath in page space."""
+    count = R.FPDFPath_CountSegments(path)
+    if count <= 0:
+        return
+    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
+    cur: list = []
+    for s in range(count):
+        seg = R.FPDFPath_GetPathSegment(path, s)
+        t = R.FPDFPathSegment_GetType(seg)
+        R.FPDFPathSegment_GetPoint(seg, x, y)
+        px, py = x.value, y.value
+        pt = (a * px + c * py + e, b * px + d * py + f, t)
+        if t == _SEG_MOVETO and cur:
+            yield cur
+            cur = []
+        cur.append(pt)
+        if R.FPDFPathSegment_GetClose(seg):
+            cur.append((cur[0][0], cur[0][1], _SEG_LINETO))
+    if cur:
+        yield cur
+
+
+def _path_rules(path, m, xf, out: list[Rule]):
+    for pts in _subpaths(path, m):
+        if len(pts) < 2:
+            continue
+        if any(t == _SEG_BEZIERTO for _, _, t in pts):
+            continue  # curves are not rules
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        x0, top, x1, bottom = xf(min(xs), min(ys), max(xs), max(ys))
+        w, h = x1 - x0, bottom - top
+        if len(pts) == 2 or w <= RULE_MAX or h <= RULE_MAX:
+            out.append(Rule(x0, top, x1, bottom))
+            continue
+        # a rectangle: 4 corners (+ closing point), axis-aligned
+        if len(pts) in (4, 5) and all(
+            abs(p[0] - q[0]) < 0.01 or abs(p[1] - q[1]) < 0.01
+            for p, q in zip(pts, pts[1:] + pts[:1])
+        ):
+            out.extend((
+                Rule(x0, top, x1, top), Rule(x0, bottom, x1, bottom),
+                Rule(x0, top, x0, bottom), Rule(x1, top, x1, bottom),
+            ))
+
+
+def _walk_objects(get_count, get_obj, parent, m_parent, xf, rules, counter):
+    """Collect rules and count images, recursing into form XObjects."""
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    for k in range(get_count(parent)):
+        obj = get_obj(parent, k)
+        t = R.FPDFPageObj_GetType(obj)
+        if t == R.FPDF_PAGEOBJ_TEXT:
+            continue
+        if t == R.FPDF_PAGEOBJ_IMAGE:
+            counter[0] += 1
+        elif t == R.FPDF_PAGEOBJ_PATH:
+            if R.FPDFPath_GetDrawMode(obj, fill, stroke) and not fill.value and not stroke.value:
+                continue
+            m = R.FS_MATRIX()
+            R.FPDFPageObj_GetMatrix(obj, m)
+            _path_rules(obj, _concat(m, m_parent), xf, rules)
+        elif t == R.FPDF_PAGEOBJ_FORM:
+            m = R.FS_MATRIX()
+            R.FPDFPageObj_GetMatrix(obj, m)
+            _walk_objects(R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject,
+                          obj, _concat(m, m_parent), xf, rules, counter)
+
+
+def _concat(m, parent):
+    """m followed by parent (parent may be None = identity)."""
+    if parent is None:
+        return m
+    out = R.FS_MATRIX()
+    out.a = m.a * parent.a + m.b * parent.c
+    out.b = m.a * parent.b + m.b * parent.d
+    out.c = m.c * parent.a + m.d * parent.c
+    out.d = m.c * parent.b + m.d * parent.d
+    out.e = m.e * parent.a + m.f * parent.c + parent.e
+    out.f = m.e * parent.b + m.f * parent.d + parent.f
+    return out
+
+
+# --- document -------------------------------------------------------------------
+
+_INFO_KEYS = ("Title", "Author", "Subject", "Keywords", "Creator", "Producer",
+              "CreationDate", "ModDate", "Trapped")
+
+
+def _open(path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        if getattr(exc, "err_code", None) == R.FPDF_ERR_PASSWORD or "password" in str(exc).lower():
+            raise pdfium.PdfiumError(
+                f"{path}: PDF is password-protected (a user password is needed to open it)",
+                getattr(exc, "err_code", None),
+            ) from exc
+        raise
+
+
+def _info(doc) -> dict[str, str]:
+    info: dict[str, str] = {}
+    buf_len = 4096
+    for key in _INFO_KEYS:
+        bkey = key.encode("ascii")
+        n = R.FPDF_GetMetaText(doc.raw, bkey, None, 0)
+        if n <= 2:
+            continue
+        buf = ctypes.create_string_buffer(max(n, buf_len))
+        R.FPDF_GetMetaText(doc.raw, bkey, buf, n)
+        val = buf.raw[: n - 2].decode("utf-16-le", "replace").strip()
+        if val:
+            info[key] = val
+    return info
+
+
+def load_page(doc, index: int) -> PageLayout:
+    page = R.FPDF_LoadPage(doc.raw, index)
+    if not page:
+        raise pdfium.PdfiumError(f"could not load page {index + 1}")
+    try:
+        fonts = _FontCache()  # per page: font handles are not stable across pages
+        l, b, r, t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        if not R.FPDFPage_GetMediaBox(page, l, b, r, t):
+            l.value, b.value = 0.0, 0.0
+            r.value, t.value = R.FPDF_GetPageWidthF(page), R.FPDF_GetPageHeightF(page)
+        mb = (min(l.value, r.value), min(b.value, t.value), max(l.value, r.value), max(b.value, t.value))
+        rotation = (R.FPDFPage_GetRotation(page) % 4) * 90
+        xf = _make_transform(mb, rotation)
+        width, height = mb[2] - mb[0], mb[3] - mb[1]
+        if rotation in (90, 270):
+            width, height = height, width
+        tp = R.FPDFText_LoadPage(page)
+        try:
+            words = _page_words(tp, xf, fonts)
+        finally:
+            R.FPDFText_ClosePage(tp)
+        rules: list[Rule] = []
+        counter = [0]
+        _walk_objects(R.FPDFPage_CountObjects, R.FPDFPage_GetObject, page, None, xf, rules, counter)
+        return PageLayout(number=index + 1, width=width, height=height,
+                          words=words, rules=rules, n_images=counter[0])
+    finally:
+        R.FPDF_ClosePage(page)
+
+
+def load(path) -> DocumentLayout:
+    """Read every page of the PDF at ``path`` into a DocumentLayout."""
+    doc = _open(path)
+    try:
+        pages = [load_page(doc, i) for i in range(len(doc))]
+        return DocumentLayout(pages=pages, info=_info(doc))
+    finally:
+        doc.close()

@@ -1,0 +1,109 @@
+"""Lines into passages: paragraphs and bullet items, joined across lines and pages."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .lines import Line
+
+# Glyphs a list item opens with; '(cid:N)' and DEL are bullets some fonts
+# leave unmapped.
+BULLET = re.compile(r"^(?:[•●▪■◦○‣∙·\-–—*\x7f\uf0b7]|\(cid:\d+\)|o(?=\s))\s*")
+ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+")
+TERMINAL = (".", "!", "?", ":", ";", "’", "'", '"', "”", ")")
+
+
+def is_item_start(text: str) -> bool:
+    return bool(BULLET.match(text) and not text.startswith("--")) or bool(ENUMERATOR.match(text))
+
+
+def _opens_item(line: Line, prev: Line | None) -> bool:
+    """A bullet glyph always opens an item; 'a)' or '2.' only after a finished line
+    or at a new indent, since wrapped text can begin with 'a) bring'."""
+    text = line.text
+    if BULLET.match(text) and not text.startswith("--"):
+        return True
+    if not ENUMERATOR.match(text):
+        return False
+    return prev is None or _ends_sentence(prev.text) or abs(line.x0 - prev.x0) > 2
+
+
+@dataclass
+class Block:
+    lines: list[Line] = field(default_factory=list)
+    bullet: bool = False
+
+    @property
+    def page(self) -> int:
+        return self.lines[0].page
+
+    @property
+    def marks(self) -> list[str]:
+        return [m for ln in self.lines for m in ln.marks]
+
+    def text(self, vocabulary: set[str]) -> str:
+        text = join_lines([ln.text for ln in self.lines], vocabulary)
+        if self.bullet:
+            text = ENUMERATOR.sub("", BULLET.sub("", text, count=1), count=1)
+        return text.strip()
+
+
+def join_lines(texts: list[str], vocabulary: set[str]) -> str:
+    """Join wrapped lines, repairing words hyphenated at a line end.
+
+    A trailing hyphen is dropped only when the joined word occurs elsewhere
+    in the document, so 'partnership-\\nwide' keeps its hyphen.
+    """
+    out = ""
+    for text in texts:
+        text = text.strip()
+        if not out:
+            out = text
+            continue
+        m = re.search(r"(\w+)-$", out)
+        first = re.match(r"(\w+)", text)
+        if m and first and first.group(1)[0].islower():
+            joined = (m.group(1) + first.group(1)).lower()
+            if joined in vocabulary:
+                out = out[:-1] + text
+                continue
+            out = out + text
+            continue
+        out = f"{out} {text}"
+    return out
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(TERMINAL)
+
+
+def build_blocks(lines: list[Line], pitch: float, body: float) -> list[Block]:
+    """Split a run of lines into paragraphs and list items."""
+    blocks: list[Block] = []
+    right_edge: dict[int, float] = {}
+    for ln in lines:
+        right_edge[ln.page] = max(right_edge.get(ln.page, 0.0), ln.x1)
+    for line in lines:
+        current = blocks[-1] if blocks else None
+        prev = current.lines[-1] if current else None
+        starts_item = _opens_item(line, prev)
+        if current is None or starts_item or _breaks(prev, line, current, pitch, body, right_edge):
+            blocks.append(Block([line], bullet=starts_item))
+        else:
+            current.lines.append(line)
+    return blocks
+
+
+def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
+            right_edge: dict[int, float]) -> bool:
+    if abs(prev.size - line.size) > 1.0 or prev.bold != line.bold and len(block.lines) == 1 and prev.bold:
+        return True
+    if block.bullet and line.x0 < block.lines[0].x0 - 2:
+        return True
+    if line.page != prev.page:
+        full = prev.x1 >= right_edge[prev.page] - 0.15 * (right_edge[prev.page] - prev.x0)
+        return _ends_sentence(prev.text) and not full and not line.text[:1].islower()
+    scale = max(prev.size, line.size) / body if body else 1.0
+    if line.top - prev.top > pitch * scale * 1.4 or line.top < prev.top:
+        return True
+    return False

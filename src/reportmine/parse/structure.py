@@ -1,0 +1,278 @@
+"""Assemble a Report: title, details table, sections, passages, sign-off, notes."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Footnote, Passage, Section
+from .headings import Heading, find_headings
+from .lines import Line
+from .metadata import field_for_label
+from .passages import Block, build_blocks, is_item_start
+from .tables import Table
+from .template import match_section, normalise
+
+SIGN_OFF = re.compile(r"^(date|signed|signature)\b[^:]{0,40}:", re.IGNORECASE)
+NOTES_HEADINGS = {"notes", "endnotes", "footnotes", "end notes"}
+TEMPLATE_MIN_SECTIONS = 3
+
+
+@dataclass
+class Context:
+    """Document-wide measures every step needs."""
+
+    body: float
+    pitch: float
+    vocabulary: set[str]
+
+
+@dataclass
+class Details:
+    raw: dict[str, str] = field(default_factory=dict)
+    heading: str = ""
+    page: int = 1
+    table: Table | None = None
+    reasons: tuple[str, list[Line]] | None = None
+
+
+def read_details(table: Table) -> Details | None:
+    """A two-column label/value table naming at least three metadata fields."""
+    details = Details(page=table.page, table=table)
+    hits = 0
+    for row in table.rows:
+        cells = [c for c in row if c.lines]
+        if not cells:
+            continue
+        label = cells[0].text
+        value_lines = [ln for c in row[1:] for ln in c.lines]
+        name = field_for_label(label)
+        if name is None and not details.heading and len(cells) == 1:
+            details.heading = label
+            continue
+        if name == "reasons":
+            details.reasons = (label, value_lines)
+        elif name and name not in details.raw:
+            details.raw[name] = " ".join(ln.text for ln in value_lines).strip()
+            hits += 1
+        elif not details.heading and match_section(label)[0] == "section.details":
+            details.heading = label
+    return details if hits >= 3 else None
+
+
+def _passage_from_block(block: Block, ctx: Context, subheading: str | None, kind: str | None = None) -> Passage:
+    return Passage(
+        text=block.text(ctx.vocabulary),
+        page=block.page,
+        kind=kind or ("bullet" if block.bullet else "paragraph"),
+        subheading=subheading,
+        footnotes=block.marks,
+    )
+
+
+def table_passages(tables: list[Table], ctx: Context, subheading: str | None) -> list[Passage]:
+    """One passage per non-empty cell, keeping its row and column header.
+
+    Header cells become passages of kind 'header' so no text is lost.
+    """
+    passages: list[Passage] = []
+    header = tables[0].header_row()
+    names = {c.col: c.text for c in header} if header else {}
+    row_no = -1
+    for t_index, table in enumerate(tables):
+        for r_index, row in enumerate(table.rows):
+            is_header = header is not None and t_index == 0 and r_index == 0
+            row_no += 0 if is_header else 1
+            for cell in row:
+                if not cell.lines:
+                    continue
+                blocks = build_blocks(cell.lines, ctx.pitch, ctx.body)
+                text = " ".join(b.text(ctx.vocabulary) for b in blocks)
+                passages.append(Passage(
+                    text=text, page=cell.lines[0].page, kind="header" if is_header else "cell",
+                    subheading=subheading, footnotes=[m for ln in cell.lines for m in ln.marks],
+                    row=None if is_header else row_no, column=names.get(cell.col),
+                ))
+    return passages
+
+
+def merge_continued_tables(items: list) -> list:
+    """Join a table that runs on over a page break, and rows split by the break."""
+    out: list = []
+    for item in items:
+        prev = out[-1] if out else None
+        if (isinstance(item, Table) and isinstance(prev, list) and isinstance(prev[-1], Table)
+                and item.page == prev[-1].page + 1 and len(item.cols) == len(prev[-1].cols)
+                and all(abs(a - b) < 3 for a, b in zip(item.cols, prev[-1].cols))):
+            last_row, first_row = prev[-1].rows[-1], item.rows[0]
+            first_empty = not first_row[0].lines
+            unfinished = any(c.lines and not c.lines[-1].text.rstrip().endswith((".", ":", ")"))
+                             for c in last_row)
+            if (first_empty or unfinished) and len(last_row) == len(first_row):
+                for a, b in zip(last_row, first_row):
+                    a.lines.extend(b.lines)
+                item.rows = item.rows[1:]
+            prev.append(item)
+        elif isinstance(item, Table):
+            out.append([item])
+        else:
+            out.append(item)
+    return out
+
+
+def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Details | None,
+                                                 list[Footnote], bool]:
+    """Walk the reading-order stream of lines and tables into sections.
+
+    Returns sections, title, details, endnotes and whether the document
+    follows the learning-report template.
+    """
+    items = merge_continued_tables(items)
+    lines = [it for it in items if isinstance(it, Line)]
+    heads = find_headings(lines, ctx.body, ctx.pitch)
+    head_at = {id(lines[i]): h for i, h in heads.items()}
+    in_heading = {id(ln) for h in heads.values() for ln in h.lines}
+
+    matched = {id(h): match_section(h.text) for h in heads.values()}
+    details: Details | None = None
+    for it in items:
+        if isinstance(it, list):
+            details = read_details(it[0])
+            if details:
+                break
+    section_ids = {sid for sid, _ in matched.values() if sid != "section.other"}
+    is_template = len(section_ids) + (details is not None) >= TEMPLATE_MIN_SECTIONS
+
+    top_size = _top_level_size(heads, matched, is_template, ctx)
+    title = _title(items, heads, ctx)
+
+    sections: list[Section] = []
+    notes: list[Footnote] = []
+    pending: list[Line] = []
+    current: Section | None = None
+    subheading: str | None = None
+    in_notes = False
+
+    def flush() -> None:
+        nonlocal pending
+        if not pending:
+            return
+        target = current or _front_matter(sections, title, pending[0].page)
+        if in_notes:
+            notes.extend(_endnotes(pending))
+        else:
+            for block in build_blocks(pending, ctx.pitch, ctx.body):
+                target.passages.append(_passage_from_block(block, ctx, subheading))
+        pending = []
+
+    for it in items:
+        if isinstance(it, list):
+            flush()
+            if details is not None and it[0] is details.table:
+                sections.append(Section("section.details", details.heading or "Details", details.page))
+                if details.reasons:
+                    label, value_lines = details.reasons
+                    current = Section("section.reasons", label, value_lines[0].page if value_lines else details.page)
+                    sections.append(current)
+                    subheading = None
+                    for block in build_blocks(value_lines, ctx.pitch, ctx.body):
+                        current.passages.append(_passage_from_block(block, ctx, None))
+                continue
+            target = current or _front_matter(sections, title, it[0].page)
+            target.passages.extend(table_passages(it, ctx, subheading))
+            continue
+        line = it
+        if id(line) in in_heading and id(line) not in head_at:
+            continue
+        heading = head_at.get(id(line))
+        if heading is not None:
+            flush()
+            if title is not None and heading.text == title and not sections:
+                continue
+            sid, _ = matched[id(heading)]
+            if normalise(heading.text) in NOTES_HEADINGS:
+                in_notes = True
+                continue
+            top = _is_top_level(heading, sid, current, is_template, top_size, ctx)
+            if top:
+                in_notes = False
+                current = Section(sid if is_template else "section.other", heading.text, heading.page)
+                sections.append(current)
+                subheading = None
+            else:
+                subheading = heading.text
+                target = current or _front_matter(sections, title, heading.page)
+                target.subheadings.append(heading.text)
+            continue
+        if SIGN_OFF.match(line.text) and is_template and not in_notes:
+            flush()
+            if current is None or current.id != "section.sign_off":
+                current = Section("section.sign_off", line.text.split(":")[0].strip(), line.page)
+                sections.append(current)
+                subheading = None
+        pending.append(line)
+    flush()
+    return sections, title, details, notes, is_template
+
+
+def _front_matter(sections: list[Section], title: str | None, page: int) -> Section:
+    """Text before the first heading still belongs somewhere: an untitled section."""
+    if not sections or sections[-1].id != "section.other" or sections[-1].heading != (title or ""):
+        sections.append(Section("section.other", title or "", page))
+    return sections[-1]
+
+
+def _endnotes(lines: list[Line]) -> list[Footnote]:
+    notes: list[Footnote] = []
+    for line in lines:
+        m = re.match(r"^\s*(\d{1,3})[.)]?\s+(.*)$", line.text)
+        if m:
+            notes.append(Footnote(m.group(1), m.group(2).strip(), line.page))
+        elif notes:
+            notes[-1].text = f"{notes[-1].text} {line.text.strip()}"
+    return notes
+
+
+def _title(items: list, heads: dict[int, Heading], ctx: Context) -> str | None:
+    """The largest heading on page 1, when it comes before any body text."""
+    first_page = [h for h in heads.values() if h.page == min((h.page for h in heads.values()), default=1)]
+    if not first_page:
+        return None
+    biggest = max(first_page, key=lambda h: h.size)
+    opens_document = next((it for it in items if isinstance(it, Line)), None) is biggest.lines[0]
+    if biggest.size < ctx.body * 1.3 and not opens_document:
+        return None
+    for it in items:
+        if isinstance(it, Line) and it is biggest.lines[0]:
+            return biggest.text
+        if isinstance(it, Line) and it.size <= ctx.body * 1.05 and it.page == biggest.page and it.top < biggest.top:
+            continue
+        if isinstance(it, list) and it[0].page == biggest.page and it[0].top < biggest.top:
+            return None
+    return biggest.text
+
+
+def _top_level_size(heads: dict[int, Heading], matched: dict, is_template: bool, ctx: Context) -> float:
+    sizes = [h.size for h in heads.values()]
+    if not sizes:
+        return ctx.body
+    if is_template:
+        template_sizes = [h.size for h in heads.values() if matched[id(h)][0] != "section.other"]
+        if template_sizes:
+            return max(set(template_sizes), key=template_sizes.count)
+    counts = {s: sizes.count(s) for s in set(sizes)}
+    repeated = [s for s, n in counts.items() if n >= 2]
+    return max(repeated) if repeated else max(sizes)
+
+
+def _is_top_level(heading: Heading, sid: str, current: Section | None, is_template: bool,
+                  top_size: float, ctx: Context) -> bool:
+    """Template headings open sections; others do so only in the top-level style."""
+    if not is_template:
+        return heading.size >= top_size - 0.5
+    styled = top_size >= ctx.body * 1.1  # top-level headings are set larger than body text
+    if styled and heading.size < top_size - 0.5:
+        return False
+    if sid != "section.other":
+        return current is None or current.id != sid
+    numbered = re.match(r"^\(?\d{1,2}[.)]\s", heading.text)
+    return styled and heading.size >= top_size - 0.5 and not numbered

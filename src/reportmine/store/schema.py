@@ -1,0 +1,119 @@
+"""The database schema as an ordered list of migrations.
+
+`PRAGMA user_version` records how many migrations a database has had, so a
+database made by an older reportmine is upgraded in place and never rebuilt.
+Append new migrations; never edit one that has shipped.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+from reportmine.errors import ReportmineError
+
+MIGRATIONS: list[str] = [
+    # 1: reports, their sections, passages, footnotes and full-text search.
+    """
+    CREATE TABLE reports (
+        report_id        TEXT PRIMARY KEY,
+        sha256           TEXT NOT NULL UNIQUE,
+        file_name        TEXT NOT NULL,
+        status           TEXT NOT NULL CHECK (status IN ('ok', 'quarantined')),
+        n_pages          INTEGER NOT NULL DEFAULT 0,
+        title            TEXT,
+        partnership      TEXT,
+        partner_agencies TEXT,
+        la_count         INTEGER,
+        region           TEXT,
+        size             TEXT,
+        methodology      TEXT,
+        delivery         TEXT,
+        commenced        TEXT,
+        report_date      TEXT,
+        metadata_raw     TEXT NOT NULL DEFAULT '{}',
+        warnings         TEXT NOT NULL DEFAULT '[]',
+        ingested_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE locations (
+        sha256   TEXT NOT NULL REFERENCES reports (sha256) ON DELETE CASCADE,
+        path     TEXT NOT NULL,
+        seen_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        PRIMARY KEY (sha256, path)
+    );
+    CREATE TABLE sections (
+        report_id   TEXT NOT NULL REFERENCES reports (report_id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        section     TEXT NOT NULL CHECK (section LIKE 'section.%'),
+        heading     TEXT NOT NULL,
+        page        INTEGER NOT NULL,
+        subheadings TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (report_id, position)
+    );
+    CREATE TABLE passages (
+        id          INTEGER PRIMARY KEY,
+        passage_id  TEXT NOT NULL UNIQUE,
+        report_id   TEXT NOT NULL,
+        position    INTEGER NOT NULL,
+        page        INTEGER NOT NULL,
+        kind        TEXT NOT NULL,
+        subheading  TEXT,
+        row         INTEGER,
+        col         TEXT,
+        text        TEXT NOT NULL,
+        labels      TEXT NOT NULL DEFAULT '[]',
+        scores      TEXT NOT NULL DEFAULT '{}',
+        FOREIGN KEY (report_id, position)
+            REFERENCES sections (report_id, position) ON DELETE CASCADE
+    );
+    CREATE INDEX passages_report ON passages (report_id, position);
+    CREATE TABLE footnotes (
+        id         INTEGER PRIMARY KEY,
+        report_id  TEXT NOT NULL REFERENCES reports (report_id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        mark       TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        page       INTEGER NOT NULL,
+        UNIQUE (report_id, seq)
+    );
+    CREATE TABLE passage_footnotes (
+        passage  INTEGER NOT NULL REFERENCES passages (id) ON DELETE CASCADE,
+        footnote INTEGER NOT NULL REFERENCES footnotes (id) ON DELETE CASCADE,
+        PRIMARY KEY (passage, footnote)
+    );
+    CREATE VIRTUAL TABLE passages_fts USING fts5 (
+        text, content='passages', content_rowid='id'
+    );
+    CREATE TRIGGER passages_ai AFTER INSERT ON passages BEGIN
+        INSERT INTO passages_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    CREATE TRIGGER passages_ad AFTER DELETE ON passages BEGIN
+        INSERT INTO passages_fts (passages_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+    END;
+    CREATE TRIGGER passages_au AFTER UPDATE OF text ON passages BEGIN
+        INSERT INTO passages_fts (passages_fts, rowid, text)
+        VALUES ('delete', old.id, old.text);
+        INSERT INTO passages_fts (rowid, text) VALUES (new.id, new.text);
+    END;
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations a database lacks, each in its own transaction.
+
+    Returns the resulting schema version. A database newer than this code is
+    refused rather than half-understood.
+    """
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise ReportmineError(
+            f"database schema version {version} is newer than this reportmine "
+            f"understands ({len(MIGRATIONS)}); upgrade reportmine")
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        try:
+            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)
