@@ -5,8 +5,10 @@ real parser; the worker process imports it from this module by name.
 """
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
+import sys
 import time
 from pathlib import Path
 
@@ -179,3 +181,18 @@ def test_real_parser_quarantines_files_that_are_not_pdfs(tmp_path, capsys):
         "SELECT file_name, status FROM reports"))
     assert len(status) == 4
     assert {status[n] for n in ("empty.pdf", "page.pdf", "noise.pdf")} == {"quarantined"}
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_is_drawn_only_on_a_terminal(tmp_path, capsys, monkeypatch):
+    make_pdf(tmp_path / "north.pdf")
+    ingest(tmp_path / "a.db", str(tmp_path / "north.pdf"))
+    assert "[#" not in capsys.readouterr().err
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    ingest(tmp_path / "b.db", str(tmp_path / "north.pdf"))
+    assert "[##############################] 1/1 north.pdf" in terminal.getvalue()

@@ -275,6 +275,9 @@ def build_story(rep, L, st, width, fn_seen):
             story.append(Paragraph(S.to_markup(b["text"]), style, bulletText=bt))
             if keys and L["footnotes"] == "page":
                 story.append(FNMark(keys))
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if nxt is None or nxt["kind"] != "li":
+                story.append(Spacer(1, 5))
         elif k == "table":
             ncol = max(len(r) for r in b["rows"])
             data = []
@@ -323,6 +326,8 @@ def render(path: Path, out_dir: Path = ROOT):
         if rec == fn_pages and doc.page == total:
             break
         fn_pages, total = rec, doc.page
+    else:
+        print(f"warning: {rep['stem']}: footnote layout did not settle", file=sys.stderr)
     out = out_dir / f"{rep['stem']}.pdf"
     out.write_bytes(data)
     return out, total

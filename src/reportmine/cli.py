@@ -55,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Parse and store every new PDF among PATHs (folders are "
                                    "searched recursively). Known bytes are skipped as "
                                    "duplicates; files that cannot be parsed are quarantined "
-                                   "with the reason. Exits 0 when the run completed.")
+                                   "with the reason (bytes seen before, even if quarantined then, "
+                                   "count as duplicates). Exits 0 when the run completed.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="PDF files or folders")
     p.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time limit for parsing one file (default: {DEFAULT_TIMEOUT:g})")

@@ -89,6 +89,23 @@ def _make_transform(mb, rotation):
 
 # --- text -------------------------------------------------------------------
 
+X_TOL = 3.0  # pdfplumber's default x_tolerance / y_tolerance
+Y_TOL = 3.0
+
+
+def _rotate(m, rotation):
+    """The char matrix's linear part as pdfminer sees it: followed by the
+    page's /Rotate (pdfminer folds the rotation into its CTM)."""
+    a, b, c, d = m.a, m.b, m.c, m.d
+    if rotation == 90:
+        return b, -a, d, -c
+    if rotation == 180:
+        return -a, -b, -c, -d
+    if rotation == 270:
+        return -b, a, -d, c
+    return a, b, c, d
+
+
 class _FontCache:
     """Per-document cache of font facts keyed by the FPDF_FONT handle."""
 
@@ -117,7 +134,7 @@ class _FontCache:
         return hit
 
 
-def _page_words(tp, xf, fonts: _FontCache) -> list[Word]:
+def _page_words(tp, xf, rotation: int, fonts: _FontCache) -> list[Word]:
     n = R.FPDFText_CountChars(tp)
     if n <= 0:
         return []
@@ -149,10 +166,11 @@ def _page_words(tp, xf, fonts: _FontCache) -> list[Word]:
         if st is None:
             name, descent, weight = fonts.get(tp, i, obj)
             R.FPDFText_GetMatrix(tp, i, matrix)
+            a, b, c, d = _rotate(matrix, rotation)
             # pdfplumber's size is the rendered size: Tf size x the vertical
             # scale of text matrix x CTM
-            size = round(get_size(tp, i) * math.hypot(matrix.c, matrix.d), 4)
-            upright = matrix.a * matrix.d > 0 and matrix.b * matrix.c <= 0  # pdfminer's rule
+            size = round(get_size(tp, i) * math.hypot(c, d), 4)
+            upright = a * d > 0 and b * c <= 0  # pdfminer's rule, as displayed
             st = (name, size, descent, weight, upright)
             style_of_obj[key] = st
         return st
@@ -181,45 +199,66 @@ def _page_words(tp, xf, fonts: _FontCache) -> list[Word]:
         if R.FPDFText_GetFillColor(tp, i, r, g, b, a):
             color = (round(r.value / 255, 2), round(g.value / 255, 2), round(b.value / 255, 2))
         words.append(Word(
-            text=text[i: j + 1].replace("\x02", "-"),
+            text=text[i: j + 1].replace("\ufffe", "-").replace("\x02", "-"),
             x0=x0, top=top, x1=x1, bottom=bottom, font=name, size=size,
             # weights outside 100-900 are garbage (seen in Print-To-PDF CID fonts)
             bold=600 <= weight <= 900 or is_bold_name(name), italic=is_italic_name(name),
             color=color, upright=upright,
         ))
 
+    def ptr(obj):
+        return ctypes.cast(obj, ctypes.c_void_p).value
+
+    def gap(a, b):
+        """pdfplumber's word-break test between chars a and b (upright)."""
+        loose(tp, a, rect)
+        ax, _, bx, _ = xf(rect.left, rect.bottom, rect.right, rect.top)
+        loose(tp, b, rect)
+        cx, _, _, _ = xf(rect.left, rect.bottom, rect.right, rect.top)
+        origin(tp, a, ox, oy)
+        _, ay, _, _ = xf(ox.value, oy.value, ox.value, oy.value)
+        origin(tp, b, ox, oy)
+        _, cy, _, _ = xf(ox.value, oy.value, ox.value, oy.value)
+        return cx < ax - 0.01 or cx > bx + X_TOL or abs(cy - ay) > Y_TOL
+
     def split(i, j):
-        """Emit text[i..j]; scan per char only if text objects differ."""
+        """Emit text[i..j].  Scan it per char only if its first and last
+        chars come from different text objects; then split where the
+        font/size changes or the chars are apart (at object boundaries)."""
         oi = get_obj(tp, i)
-        if i == j:
-            emit(i, j, style(i, oi))
-            return
-        oj = get_obj(tp, j)
         si = style(i, oi)
-        if ctypes.cast(oi, ctypes.c_void_p).value == ctypes.cast(oj, ctypes.c_void_p).value \
-                or style(j, oj)[:2] == si[:2] and _uniform(i, j, si):
+        if i == j:
             emit(i, j, si)
             return
-        start, cur = i, si
+        oj = get_obj(tp, j)
+        if ptr(oi) == ptr(oj):
+            emit(i, j, si)
+            return
+        start, cur, prev = i, si, ptr(oi)
         for k in range(i + 1, j + 1):
-            sk = style(k, get_obj(tp, k))
-            if sk[:2] != cur[:2]:
+            ok = get_obj(tp, k)
+            v = ptr(ok)
+            if v == prev:
+                continue
+            prev = v
+            sk = style(k, ok)
+            if sk[:2] != cur[:2] or sk[4] != cur[4] or (cur[4] and gap(k - 1, k)):
                 emit(start, k - 1, cur)
                 start, cur = k, sk
         emit(start, j, cur)
 
-    def _uniform(i, j, si):
-        for k in range(i + 1, j):
-            if style(k, get_obj(tp, k))[:2] != si[:2]:
-                return False
-        return True
-
+    # Split at whitespace (PDFium's generated spaces and line breaks are
+    # whitespace too).  A line-end hyphen comes back as U+FFFE with no line
+    # break after it: it ends its word and is output as "-".
     start = -1
     for idx, ch in enumerate(text):
-        if ch.isspace() or ch == "\x00" or ch == "\ufffe":
+        if ch.isspace() or ch == "\x00":
             if start >= 0:
                 split(start, idx - 1)
                 start = -1
+        elif ch == "\ufffe":
+            split(idx if start < 0 else start, idx)
+            start = -1
         elif start < 0:
             start = idx
     if start >= 0:
@@ -370,7 +409,7 @@ def load_page(doc, index: int) -> PageLayout:
             width, height = height, width
         tp = R.FPDFText_LoadPage(page)
         try:
-            words = _page_words(tp, xf, fonts)
+            words = _page_words(tp, xf, rotation, fonts)
         finally:
             R.FPDFText_ClosePage(tp)
         rules: list[Rule] = []

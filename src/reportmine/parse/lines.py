@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from statistics import median
 
 from ..layout.model import Word
@@ -14,57 +15,59 @@ COLUMN_GAP_EMS = 2.5
 
 @dataclass
 class Line:
+    """Words on one baseline, left to right; derived measures are computed once."""
+
     words: list[Word]
     page: int
     marks: list[str] = field(default_factory=list)  # footnote reference marks
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(w.x0 for w in self.words)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w.x1 for w in self.words)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w.top for w in self.body_words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w.bottom for w in self.body_words)
 
-    @property
+    @cached_property
     def body_words(self) -> list[Word]:
         """Words at the line's main size: superscript marks left out."""
         main = self.size
         kept = [w for w in self.words if w.size >= main * 0.8]
         return kept or self.words
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes = Counter()
         for w in self.words:
             sizes[round(w.size, 1)] += len(w.text)
         return sizes.most_common(1)[0][0]
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         return all(w.bold for w in self.body_words)
 
-    @property
+    @cached_property
     def italic(self) -> bool:
         return all(w.italic for w in self.body_words)
 
-    @property
+    @cached_property
     def color(self) -> tuple:
         return self.body_words[0].color
 
-    @property
+    @cached_property
     def text(self) -> str:
         return join_words(self.words)
 
-    @property
+    @cached_property
     def style(self) -> tuple:
         return (round(self.size), self.bold, tuple(round(c, 2) for c in self.color))
 

@@ -14,7 +14,10 @@ from .template import match_section, normalise
 
 SIGN_OFF = re.compile(r"^(date|signed|signature)\b[^:]{0,40}:", re.IGNORECASE)
 NOTES_HEADINGS = {"notes", "endnotes", "footnotes", "end notes"}
-TEMPLATE_MIN_SECTIONS = 3
+# Without a details table, a document follows the template only when this
+# many distinct template sections have headings that match it closely.
+TEMPLATE_MIN_SECTIONS = 4
+STRONG_MATCH = 0.8
 
 
 @dataclass
@@ -139,8 +142,8 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
             details = read_details(it[0])
             if details:
                 break
-    section_ids = {sid for sid, _ in matched.values() if sid != "section.other"}
-    is_template = len(section_ids) + (details is not None) >= TEMPLATE_MIN_SECTIONS
+    strong = {sid for sid, score in matched.values() if sid != "section.other" and score >= STRONG_MATCH}
+    is_template = details is not None or len(strong) >= TEMPLATE_MIN_SECTIONS
 
     top_size = _top_level_size(heads, matched, is_template, ctx)
     title = _title(items, heads, ctx)
@@ -259,9 +262,14 @@ def _top_level_size(heads: dict[int, Heading], matched: dict, is_template: bool,
         template_sizes = [h.size for h in heads.values() if matched[id(h)][0] != "section.other"]
         if template_sizes:
             return max(set(template_sizes), key=template_sizes.count)
-    counts = {s: sizes.count(s) for s in set(sizes)}
-    repeated = [s for s, n in counts.items() if n >= 2]
-    return max(repeated) if repeated else max(sizes)
+    # Cover pages use one-off display sizes: the top level is the largest
+    # heading size that recurs on two or more later pages.
+    pages: dict[float, set[int]] = {}
+    for h in heads.values():
+        if h.page > 1:
+            pages.setdefault(round(h.size, 1), set()).add(h.page)
+    recurring = [size for size, on in pages.items() if len(on) >= 2]
+    return max(recurring) if recurring else max(sizes)
 
 
 def _is_top_level(heading: Heading, sid: str, current: Section | None, is_template: bool,

@@ -64,17 +64,37 @@ def _touch(a: Rule, b: Rule) -> bool:
             and a.top - SNAP <= b.bottom and b.top - SNAP <= a.bottom)
 
 
+BUCKET = 40.0  # points: rules are indexed on a coarse grid so grouping stays linear
+
+
+def _buckets(rule: Rule) -> list[tuple[int, int]]:
+    xs = range(int((rule.x0 - SNAP) // BUCKET), int((rule.x1 + SNAP) // BUCKET) + 1)
+    ys = range(int((rule.top - SNAP) // BUCKET), int((rule.bottom + SNAP) // BUCKET) + 1)
+    return [(x, y) for x in xs for y in ys]
+
+
 def _groups(rules: list[Rule]) -> list[list[Rule]]:
-    """Connected groups of touching rules: each a candidate table."""
-    groups: list[list[Rule]] = []
-    for rule in sorted(rules, key=lambda r: (r.top, r.x0)):
-        hits = [g for g in groups if any(_touch(rule, r) for r in g)]
-        merged = [rule]
-        for g in hits:
-            merged.extend(g)
-            groups.remove(g)
-        groups.append(merged)
-    return groups
+    """Connected groups of touching rules (union-find): each a candidate table."""
+    parent = list(range(len(rules)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    grid: dict[tuple[int, int], list[int]] = {}
+    for i, rule in enumerate(rules):
+        near = {j for key in _buckets(rule) for j in grid.get(key, ())}
+        for j in near:
+            if _touch(rule, rules[j]):
+                parent[root(i)] = root(j)
+        for key in _buckets(rule):
+            grid.setdefault(key, []).append(i)
+    groups: dict[int, list[Rule]] = {}
+    for i, rule in enumerate(rules):
+        groups.setdefault(root(i), []).append(rule)
+    return list(groups.values())
 
 
 def find_tables(rules: list[Rule], page: int) -> list[Table]:
