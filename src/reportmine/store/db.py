@@ -228,13 +228,19 @@ class Store:
         return [row[0] for row in rows]
 
     def get_report(self, ref: str) -> dict[str, Any]:
-        """The report named by its id, an id or sha256 prefix, or its file name."""
+        """The report named by its id, an id or sha256 prefix, or its file name;
+        failing those, by a word in its file name or partnership ('hull')."""
         rows = self.conn.execute(
             """SELECT report_id FROM reports WHERE report_id = ? OR sha256 = ? UNION
                SELECT report_id FROM reports WHERE file_name = ? UNION
                SELECT report_id FROM reports WHERE ? <> '' AND
                       substr(sha256, 1, length(?)) = lower(?)""",
             (ref, ref, ref, ref, ref, ref)).fetchall()
+        if not rows and ref.strip():
+            pattern = "%" + ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = self.conn.execute(
+                """SELECT report_id FROM reports WHERE file_name LIKE ? ESCAPE '\\'
+                   OR partnership LIKE ? ESCAPE '\\'""", (pattern, pattern)).fetchall()
         if not rows:
             raise ReportmineError(f"unknown report '{ref}'")
         if len(rows) > 1:
