@@ -14,6 +14,11 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(QUOTES).split()).removeprefix("- ")
 
 
+def without_enumerator(text: str) -> str:
+    """'2. Text' → 'Text': list numbering is markup in one source and text in another."""
+    return re.sub(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+", "", normalise(text))
+
+
 def _inline(text: str) -> str:
     text = re.sub(r"\[\^\d+\]", "", text)
     text = re.sub(r"\[([^\]]+)\]\([^)]+\)", r"\1", text)

@@ -307,9 +307,10 @@ def build_story(rep, L, st, width, fn_seen):
     return story
 
 
-def render(path: Path, out_dir: Path = ROOT):
+def render(path: Path, out_dir: Path = ROOT, layout: str | None = None):
+    """Render one source; `layout` overrides its front matter (tests render variants)."""
     rep = S.parse(path)
-    meta = rep["meta"]
+    meta = dict(rep["meta"], layout=layout) if layout else rep["meta"]
     lay = str(meta.get("layout", "A"))
     if lay == "C":
         register_vera()

@@ -222,30 +222,42 @@ def _page_words(tp, xf, rotation: int, fonts: _FontCache) -> list[Word]:
         return cx < ax - 0.01 or cx > bx + X_TOL or abs(cy - ay) > Y_TOL
 
     def split(i, j):
-        """Emit text[i..j].  Scan it per char only if its first and last
-        chars come from different text objects; then split where the
-        font/size changes or the chars are apart (at object boundaries)."""
+        """Emit text[i..j] as one or more words.  Cut it where pdfplumber
+        would: where font or size change (looked for char by char only when
+        the first and last chars come from different text objects) and where
+        chars are apart (tested only at text-object boundaries and around
+        '.', where PDFium misses tab gaps: "1.Executive", dot leaders)."""
         oi = get_obj(tp, i)
         si = style(i, oi)
         if i == j:
             emit(i, j, si)
             return
+        cuts: set[int] = set()
         oj = get_obj(tp, j)
-        if ptr(oi) == ptr(oj):
+        if ptr(oi) != ptr(oj):
+            cur, prev = si, ptr(oi)
+            for k in range(i + 1, j + 1):
+                ok = get_obj(tp, k)
+                v = ptr(ok)
+                if v == prev:
+                    continue
+                prev = v
+                sk = style(k, ok)
+                if sk[:2] != cur[:2] or sk[4] != cur[4] or (cur[4] and gap(k - 1, k)):
+                    cuts.add(k)
+                    cur = sk
+        if si[4] and "." in text[i: j + 1]:
+            for k in range(i + 1, j + 1):
+                if k not in cuts and (text[k - 1] == ".") != (text[k] == ".") and gap(k - 1, k):
+                    cuts.add(k)
+        if not cuts:
             emit(i, j, si)
             return
-        start, cur, prev = i, si, ptr(oi)
-        for k in range(i + 1, j + 1):
-            ok = get_obj(tp, k)
-            v = ptr(ok)
-            if v == prev:
-                continue
-            prev = v
-            sk = style(k, ok)
-            if sk[:2] != cur[:2] or sk[4] != cur[4] or (cur[4] and gap(k - 1, k)):
-                emit(start, k - 1, cur)
-                start, cur = k, sk
-        emit(start, j, cur)
+        start = i
+        for k in sorted(cuts):
+            emit(start, k - 1, style(start, get_obj(tp, start)))
+            start = k
+        emit(start, j, style(start, get_obj(tp, start)))
 
     # Split at whitespace (PDFium's generated spaces and line breaks are
     # whitespace too).  A line-end hyphen comes back as U+FFFE with no line

@@ -59,6 +59,18 @@ def _begins_new_word(prev: dict, cur: dict) -> bool:
     return cx < ax or cx > bx + X_TOL or abs(cy - ay) > Y_TOL
 
 
+def _size(ch: dict) -> float:
+    """The rendered font size.  pdfminer's ``size`` is the char box height,
+    which for text turned by ~90 degrees is the glyph advance and changes
+    from char to char; there the box width is the font size."""
+    size = float(ch.get("size", 0.0))
+    if not ch.get("upright", True):
+        m = ch.get("matrix") or (1, 0, 0, 1)
+        if abs(m[1]) > abs(m[0]):
+            size = float(ch["x1"] - ch["x0"])
+    return round(size, 4)
+
+
 def _make_word(chars: list[dict]) -> Word:
     first = chars[0]
     name = clean_font_name(first.get("fontname", ""))
@@ -69,7 +81,7 @@ def _make_word(chars: list[dict]) -> Word:
         x1=max(c["x1"] for c in chars),
         bottom=max(c["bottom"] for c in chars),
         font=name,
-        size=round(float(first.get("size", 0.0)), 4),
+        size=_size(first),
         bold=is_bold_name(name),
         italic=is_italic_name(name),
         color=to_rgb(first.get("non_stroking_color")),
@@ -88,7 +100,7 @@ def page_words(chars: list[dict]) -> list[Word]:
                 words.append(_make_word(cur))
                 cur = []
             continue
-        k = (ch.get("fontname"), ch.get("size"), ch.get("upright"))
+        k = (ch.get("fontname"), _size(ch), ch.get("upright"))
         if cur and (k != key or _begins_new_word(cur[-1], ch)):
             words.append(_make_word(cur))
             cur = []

@@ -12,18 +12,20 @@ MARK = re.compile(r"^(\d{1,3}|[*†‡§])$")
 LEADING_MARK = re.compile(r"^(\d{1,3}|[*†‡§])[.)]?\s+(?=\S)")
 
 
-def is_mark(word, line_size: float) -> bool:
-    """A superscript reference mark: a short number set smaller than its line."""
-    return bool(MARK.match(word.text)) and word.size <= line_size * 0.8
+def is_mark(word, line: Line) -> bool:
+    """A superscript reference mark: a short number set smaller than its line
+    and raised above its baseline."""
+    size = line.size
+    return (bool(MARK.match(word.text)) and word.size <= size * 0.9
+            and word.bottom < line.bottom - 0.15 * size)
 
 
 def strip_marks(line: Line) -> Line:
     """Take superscript marks out of a body line, remembering them on the line."""
-    size = line.size
     kept, marks = [], []
     closes_gap = False
     for i, w in enumerate(line.words):
-        if i > 0 and is_mark(w, size):
+        if i > 0 and is_mark(w, line):
             marks.append(w.text)
             closes_gap = True
             continue

@@ -41,7 +41,7 @@ class Line:
     def body_words(self) -> list[Word]:
         """Words at the line's main size: superscript marks left out."""
         main = self.size
-        kept = [w for w in self.words if w.size >= main * 0.8]
+        kept = [w for w in self.words if w.size > main * 0.9]
         return kept or self.words
 
     @cached_property

@@ -10,6 +10,7 @@ from .lines import Line
 # leave unmapped.
 BULLET = re.compile(r"^(?:[•●▪■◦○‣∙·\-–—*\x7f\uf0b7]|\(cid:\d+\)|o(?=\s))\s*")
 ENUMERATOR = re.compile(r"^\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+")
+PARAGRAPH_GAP = 1.18  # line-to-line distance, in line pitches, that opens a paragraph
 TERMINAL = (".", "!", "?", ":", ";", "’", "'", '"', "”", ")")
 
 
@@ -43,8 +44,8 @@ class Block:
 
     def text(self, vocabulary: set[str]) -> str:
         text = join_lines([ln.text for ln in self.lines], vocabulary)
-        if self.bullet:
-            text = ENUMERATOR.sub("", BULLET.sub("", text, count=1), count=1)
+        if self.bullet:  # the glyph is typography; a number ('2.') is kept as written
+            text = BULLET.sub("", text, count=1)
         return text.strip()
 
 
@@ -104,6 +105,10 @@ def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
         full = prev.x1 >= right_edge[prev.page] - 0.15 * (right_edge[prev.page] - prev.x0)
         return _ends_sentence(prev.text) and not full and not line.text[:1].islower()
     scale = max(prev.size, line.size) / body if body else 1.0
-    if line.top - prev.top > pitch * scale * 1.4 or line.top < prev.top:
+    if line.top - prev.top > pitch * scale * PARAGRAPH_GAP or line.top < prev.top:
         return True
-    return False
+    # A short line that ends a sentence, then a capital at the margin: a new paragraph.
+    edge = right_edge[prev.page]
+    short = prev.x1 < edge - 0.12 * (edge - block.lines[0].x0)
+    return (short and _ends_sentence(prev.text) and line.text[:1].isupper()
+            and abs(line.x0 - block.lines[0].x0) < 2 and not block.bullet)

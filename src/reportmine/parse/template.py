@@ -11,7 +11,7 @@ import yaml
 
 MATCH_THRESHOLD = 0.6
 KEYWORD_SCORE = 0.65  # a short heading naming a section's keyword
-SHORT_HEADING = 6  # words
+SHORT_HEADING = 8  # words
 STOPWORDS = frozenset(
     "the a an of to and for from in on by with within bsp tce project programme this".split()
 )
