@@ -1,4 +1,9 @@
-"""Build corpus/gold.json from corpus/sources/*.md and corpus/sources/crossreport.yaml.
+"""Build corpus/gold.json from corpus/sources/*.md and corpus/sources/crossreport.yaml,
+plus the hand-annotated real reports corpus/gold_real/*.md (split "real", test-only;
+never rendered: their PDFs live in ../shared/corpus/real/) and
+corpus/sources/crossreport-real.yaml (the real reports' quotes for existing shared
+learning points / questions, matched by exact "point" / "q" text, and new entries
+marked `new: true`).
 
 Usage: .venv/bin/python corpus/tools/build_gold.py [--check-pdf]
 
@@ -6,7 +11,10 @@ Validates: labels are codebook ids; a jtd.complexity.* label implies
 jtd.holding_complexity; footnote references and definitions match; every
 cross-report quote is a verbatim substring of one of that report's passages.
 With --check-pdf, also checks that each passage's text occurs in the text
-pdftotext extracts from corpus/NAME.pdf (whitespace-normalised).
+pdftotext extracts from corpus/NAME.pdf (whitespace-normalised); for the real
+reports, from the PDF named in their front matter (../shared/corpus/real/...),
+skipped with a note when that file is absent. Real reports must have split
+"real"; crossreport-real.yaml quotes are validated like the others.
 """
 from __future__ import annotations
 
@@ -72,9 +80,10 @@ def la_int(value):
     return None
 
 
-def build_report(path: Path, errors: list):
+def build_report(path: Path, errors: list, real: bool = False):
     rep = S.parse(path)
-    meta, stem = rep["meta"], rep["stem"]
+    meta = rep["meta"]
+    stem = str(meta.get("file_stem") or rep["stem"])
     md = {f: (str(meta[f]) if meta.get(f) is not None else None) for f in S.DETAIL_FIELDS}
     md["la_count_as_written"] = md["la_count"]
     md["la_count"] = la_int(meta.get("la_count"))
@@ -133,9 +142,11 @@ def build_report(path: Path, errors: list):
             errors.append(f"{stem}: footnote [^{d}] defined but never referenced")
     if not (2 <= len(defined) <= 5):
         errors.append(f"{stem}: {len(defined)} footnotes (want 2-5)")
-    if meta.get("split") not in ("train", "test"):
+    if real and meta.get("split") != "real":
+        errors.append(f"{stem}: split must be real for corpus/gold_real/ reports")
+    if not real and meta.get("split") not in ("train", "test"):
         errors.append(f"{stem}: split must be train or test")
-    return {
+    out = {
         "file_stem": stem,
         "file_name": f"{stem}.pdf",
         "split": meta.get("split"),
@@ -145,6 +156,48 @@ def build_report(path: Path, errors: list):
         "passages": passages,
         "footnotes": [S.to_plain(rep["footnotes"][k]) for k in defined],
     }
+    if real:
+        # where the PDF lives (relative to the project root); not part of gold.json
+        out["_pdf"] = (ROOT.parent / str(meta.get("pdf") or
+                       f"../shared/corpus/real/{stem}.pdf")).resolve()
+    return out
+
+
+def merge_real(xr: dict, xr_real: dict, errors: list):
+    """Merge crossreport-real.yaml into crossreport.yaml's lists (in place).
+
+    An entry whose "point" / "q" text equals an existing entry's adds its
+    partnerships and quotes to it; an entry marked `new: true` is appended;
+    anything else is an error (a mistyped point would otherwise be a silent
+    duplicate)."""
+    counts = {}
+    for key, field in (("shared_learning", "point"), ("questions", "q")):
+        base = xr.setdefault(key, []) or []
+        xr[key] = base
+        index = {it.get(field): it for it in base}
+        added = new = 0
+        for it in xr_real.get(key) or []:
+            text = it.get(field)
+            if it.get("new"):
+                if text in index:
+                    errors.append(f"crossreport-real {key}: {text!r} marked new but exists")
+                    continue
+                entry = {k: v for k, v in it.items() if k != "new"}
+                base.append(entry); index[text] = entry; new += 1
+                continue
+            target = index.get(text)
+            if target is None:
+                errors.append(f"crossreport-real {key}: no entry with {field} {text!r} "
+                              f"in crossreport.yaml (mark it `new: true` if it is new)")
+                continue
+            parts = target.setdefault("partnerships", [])
+            for p in it.get("partnerships") or []:
+                if p not in parts:
+                    parts.append(p)
+            target.setdefault("quotes", []).extend(it.get("quotes") or [])
+            added += 1
+        counts[key] = (added, new)
+    return counts
 
 
 def check_quotes(items, by_stem, names_by_stem, errors, what):
@@ -166,9 +219,13 @@ def check_quotes(items, by_stem, names_by_stem, errors, what):
 
 
 def pdf_check(rep, errors):
-    pdf = ROOT / rep["file_name"]
+    pdf = rep.get("_pdf") or ROOT / rep["file_name"]
     if not pdf.exists():
-        errors.append(f"{rep['file_stem']}: {pdf.name} missing (run render.py)")
+        if rep.get("split") == "real":
+            print(f"note: {rep['file_stem']}: {pdf} absent, real PDF not checked",
+                  file=sys.stderr)
+        else:
+            errors.append(f"{rep['file_stem']}: {pdf.name} missing (run render.py)")
         return
     out = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     # drop running headers / footers, then footnote text, so that passages that
@@ -179,11 +236,16 @@ def pdf_check(rep, errors):
     lines = [l for l in out.splitlines() if not furniture.match(l.strip())]
     norm = re.sub(r"\s+", "", "\n".join(lines))
     for i, f in enumerate(rep["footnotes"], 1):
-        norm = norm.replace(re.sub(r"\s+", "", f), "", 1)
-    # footnote reference marks are in the PDF text but not in the passage text
-    norm = re.sub(r"\d", "", norm)
+        f_norm = re.sub(r"\s+", "", f)
+        if f_norm not in norm:  # a URL on a line of its own was dropped as furniture
+            f_norm = re.sub(r"\s+", "", re.sub(r"https?://\S+", "", f))
+        norm = norm.replace(f_norm, "", 1)
+    # footnote reference marks are in the PDF text but not in the passage text;
+    # pdftotext joins words hyphenated at a line end ("decision-\nmaking" ->
+    # "decisionmaking"), so hyphens are ignored on both sides
+    norm = re.sub(r"[\d\-]", "", norm)
     for p in rep["passages"]:
-        if re.sub(r"[\s\d]+", "", p["text"]) not in norm:
+        if re.sub(r"[\s\d\-]+", "", p["text"]) not in norm:
             errors.append(f"{rep['file_stem']}: passage not found verbatim in PDF: "
                           f"{p['text'][:70]!r}")
 
@@ -191,10 +253,14 @@ def pdf_check(rep, errors):
 def main(argv):
     errors: list[str] = []
     reports = [build_report(p, errors) for p in S.sources(ROOT)]
+    reports += [build_report(p, errors, real=True) for p in S.real_sources(ROOT)]
     by_stem = {r["file_stem"]: r for r in reports}
     names_by_stem = {r["file_stem"]: r["metadata"]["partnership"] for r in reports}
     xr_path = ROOT / "sources" / "crossreport.yaml"
     xr = yaml.safe_load(xr_path.read_text(encoding="utf-8")) if xr_path.exists() else {}
+    xr_real_path = ROOT / "sources" / "crossreport-real.yaml"
+    if xr_real_path.exists():
+        merge_real(xr, yaml.safe_load(xr_real_path.read_text(encoding="utf-8")) or {}, errors)
     shared = xr.get("shared_learning") or []
     questions = xr.get("questions") or []
     check_quotes(shared, by_stem, names_by_stem, errors, "shared_learning")
@@ -206,13 +272,17 @@ def main(argv):
         for e in errors:
             print("error:", e, file=sys.stderr)
         return 1
+    for r in reports:
+        r.pop("_pdf", None)
     gold = {"version": 1,
-            "note": "Fictional sample corpus; see corpus/README.md",
+            "note": "Fictional sample corpus plus hand-annotated gold for the two real "
+                    "reports (split real, test-only); see corpus/README.md",
             "reports": reports, "shared_learning": shared, "questions": questions}
     (ROOT / "gold.json").write_text(json.dumps(gold, indent=2, ensure_ascii=False) + "\n",
                                     encoding="utf-8")
     n_pass = sum(len(r["passages"]) for r in reports)
-    print(f"corpus/gold.json: {len(reports)} reports, {n_pass} passages, "
+    n_real = sum(r["split"] == "real" for r in reports)
+    print(f"corpus/gold.json: {len(reports)} reports ({n_real} real), {n_pass} passages, "
           f"{len(shared)} shared learning points, {len(questions)} questions")
     return 0
 

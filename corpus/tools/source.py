@@ -164,3 +164,8 @@ def sources(root: Path, names=None):
             continue
         out.append(p)
     return out
+
+
+def real_sources(root: Path):
+    """Hand-annotated gold for the real reports: corpus/gold_real/*.md (never rendered)."""
+    return sorted(p for p in (root / "gold_real").glob("*.md"))

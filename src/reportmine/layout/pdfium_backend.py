@@ -33,6 +33,23 @@ _SUBSET_RE = re.compile(r"^[A-Z]{6}\+")
 RULE_MAX = 3.0  # a path thinner than this in one dimension is a rule
 
 
+def _int_ptr_fn(name: str, argtypes):
+    """A private prototype of a PDFium function returning a pointer as a
+    plain int (hashable and cheap to compare); None if unavailable."""
+    try:
+        from pypdfium2_raw import bindings
+        lib = next(iter(bindings._libs.values()))
+        fn = lib[name]  # __getitem__ makes a fresh function object
+    except Exception:
+        return None
+    fn.restype = ctypes.c_void_p
+    fn.argtypes = argtypes
+    return fn
+
+
+_TEXT_OBJ_ID = _int_ptr_fn("FPDFText_GetTextObject", [R.FPDF_TEXTPAGE, ctypes.c_int])
+
+
 def clean_font_name(name: str) -> str:
     """Drop a subset prefix ("ABCDEF+Arial-BoldMT" -> "Arial-BoldMT")."""
     return _SUBSET_RE.sub("", name or "")
@@ -151,63 +168,70 @@ def _page_words(tp, xf, rotation: int, fonts: _FontCache) -> list[Word]:
     g = ctypes.c_uint()
     b = ctypes.c_uint()
     a = ctypes.c_uint()
-    get_obj = R.FPDFText_GetTextObject
+    if _TEXT_OBJ_ID is not None:
+        def obj_id(i):
+            return _TEXT_OBJ_ID(tp, i) or -1 - i
+    else:  # pragma: no cover - fallback through the public binding
+        def obj_id(i):
+            return ctypes.cast(R.FPDFText_GetTextObject(tp, i), ctypes.c_void_p).value or -1 - i
     get_size = R.FPDFText_GetFontSize
     loose = R.FPDFText_GetLooseCharBox
     origin = R.FPDFText_GetCharOrigin
     words: list[Word] = []
+    append = words.append
     style_of_obj: dict[int, tuple] = {}
 
-    def style(i, obj):
-        """(font name, rendered size, descent, weight, upright) of char i,
-        cached per text object (one object has one font, size and matrix)."""
-        key = ctypes.cast(obj, ctypes.c_void_p).value if obj else -1 - i
+    def style(i, key):
+        """(font name, rendered size, descent, bold, upright, italic, color)
+        of char i, cached per text object id ``key`` (one object has one
+        font, size, matrix and fill colour)."""
         st = style_of_obj.get(key)
         if st is None:
+            obj = R.FPDFText_GetTextObject(tp, i)
             name, descent, weight = fonts.get(tp, i, obj)
             R.FPDFText_GetMatrix(tp, i, matrix)
-            a, b, c, d = _rotate(matrix, rotation)
+            a_, b_, c_, d_ = _rotate(matrix, rotation)
             # pdfplumber's size is the rendered size: Tf size x the vertical
             # scale of text matrix x CTM
-            size = round(get_size(tp, i) * math.hypot(c, d), 4)
-            upright = a * d > 0 and b * c <= 0  # pdfminer's rule, as displayed
-            st = (name, size, descent, weight, upright)
+            size = round(get_size(tp, i) * math.hypot(c_, d_), 4)
+            upright = a_ * d_ > 0 and b_ * c_ <= 0  # pdfminer's rule, as displayed
+            color = ()
+            if R.FPDFText_GetFillColor(tp, i, r, g, b, a):
+                color = (round(r.value / 255, 2), round(g.value / 255, 2), round(b.value / 255, 2))
+            # weights outside 100-900 are garbage (seen in Print-To-PDF CID fonts)
+            bold = 600 <= weight <= 900 or is_bold_name(name)
+            st = (name, size, descent, bold, upright, is_italic_name(name), color)
             style_of_obj[key] = st
         return st
 
     def emit(i, j, st):
-        name, size, descent, weight, upright = st
+        name, size, descent, bold, upright, italic, color = st
         loose(tp, i, rect)
         lx0, ly0, lx1, ly1 = rect.left, rect.bottom, rect.right, rect.top
         if j != i:
             loose(tp, j, rect)
-            lx0 = min(lx0, rect.left)
-            lx1 = max(lx1, rect.right)
-            ly0 = min(ly0, rect.bottom)
-            ly1 = max(ly1, rect.top)
+            if rect.left < lx0:
+                lx0 = rect.left
+            if rect.right > lx1:
+                lx1 = rect.right
+            if rect.bottom < ly0:
+                ly0 = rect.bottom
+            if rect.top > ly1:
+                ly1 = rect.top
         if upright:
             # pdfplumber's box: baseline + descent, height = rendered size
             origin(tp, i, ox, oy)
-            y0 = oy.value + descent * size
-            ly0, ly1 = y0, y0 + size
+            ly0 = oy.value + descent * size
+            ly1 = ly0 + size
         x0, top, x1, bottom = xf(lx0, ly0, lx1, ly1)
         if x0 > x1:
             x0, x1 = x1, x0
         if top > bottom:
             top, bottom = bottom, top
-        color = ()
-        if R.FPDFText_GetFillColor(tp, i, r, g, b, a):
-            color = (round(r.value / 255, 2), round(g.value / 255, 2), round(b.value / 255, 2))
-        words.append(Word(
-            text=text[i: j + 1].replace("\ufffe", "-").replace("\x02", "-"),
-            x0=x0, top=top, x1=x1, bottom=bottom, font=name, size=size,
-            # weights outside 100-900 are garbage (seen in Print-To-PDF CID fonts)
-            bold=600 <= weight <= 900 or is_bold_name(name), italic=is_italic_name(name),
-            color=color, upright=upright,
-        ))
-
-    def ptr(obj):
-        return ctypes.cast(obj, ctypes.c_void_p).value
+        w = text[i: j + 1]
+        if "\ufffe" in w or "\x02" in w:
+            w = w.replace("\ufffe", "-").replace("\x02", "-")
+        append(Word(w, x0, top, x1, bottom, name, size, bold, italic, color, upright))
 
     def gap(a, b):
         """pdfplumber's word-break test between chars a and b (upright)."""
@@ -227,22 +251,21 @@ def _page_words(tp, xf, rotation: int, fonts: _FontCache) -> list[Word]:
         the first and last chars come from different text objects) and where
         chars are apart (tested only at text-object boundaries and around
         '.', where PDFium misses tab gaps: "1.Executive", dot leaders)."""
-        oi = get_obj(tp, i)
+        oi = obj_id(i)
         si = style(i, oi)
         if i == j:
             emit(i, j, si)
             return
         cuts: set[int] = set()
-        oj = get_obj(tp, j)
-        if ptr(oi) != ptr(oj):
-            cur, prev = si, ptr(oi)
+        oj = obj_id(j)
+        if oi != oj:
+            cur, prev = si, oi
             for k in range(i + 1, j + 1):
-                ok = get_obj(tp, k)
-                v = ptr(ok)
+                v = obj_id(k)
                 if v == prev:
                     continue
                 prev = v
-                sk = style(k, ok)
+                sk = style(k, v)
                 if sk[:2] != cur[:2] or sk[4] != cur[4] or (cur[4] and gap(k - 1, k)):
                     cuts.add(k)
                     cur = sk
@@ -255,9 +278,9 @@ def _page_words(tp, xf, rotation: int, fonts: _FontCache) -> list[Word]:
             return
         start = i
         for k in sorted(cuts):
-            emit(start, k - 1, style(start, get_obj(tp, start)))
+            emit(start, k - 1, style(start, obj_id(start)))
             start = k
-        emit(start, j, style(start, get_obj(tp, start)))
+        emit(start, j, style(start, obj_id(start)))
 
     # Split at whitespace (PDFium's generated spaces and line breaks are
     # whitespace too).  A line-end hyphen comes back as U+FFFE with no line
@@ -284,47 +307,59 @@ _SEG_LINETO, _SEG_BEZIERTO, _SEG_MOVETO = 0, 1, 2
 
 
 def _subpaths(path, m):
-    """Yield lists of (x, y, type) per subpath in page space."""
+    """Yield the subpaths that could be pdfminer lines or rects (2, 4 or 5
+    points, no curve segment) as lists of (x, y) in page space.  Point
+    coordinates are fetched only for those: glyph outlines drawn as paths
+    (Print To PDF) have thousands of curve segments."""
     count = R.FPDFPath_CountSegments(path)
     if count <= 0:
         return
+    get_seg = R.FPDFPath_GetPathSegment
+    get_type = R.FPDFPathSegment_GetType
+    segs = [get_seg(path, s) for s in range(count)]
+    types = [get_type(seg) for seg in segs]
+    starts = [k for k, t in enumerate(types) if t == _SEG_MOVETO] or [0]
+    if starts[0] != 0:
+        starts.insert(0, 0)
     x, y = ctypes.c_float(), ctypes.c_float()
     a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
-    cur: list = []
-    for s in range(count):
-        seg = R.FPDFPath_GetPathSegment(path, s)
-        t = R.FPDFPathSegment_GetType(seg)
-        R.FPDFPathSegment_GetPoint(seg, x, y)
-        px, py = x.value, y.value
-        pt = (a * px + c * py + e, b * px + d * py + f, t)
-        if t == _SEG_MOVETO and cur:
-            yield cur
-            cur = []
-        cur.append(pt)
-        if R.FPDFPathSegment_GetClose(seg):
-            cur.append((cur[0][0], cur[0][1], _SEG_LINETO))
-    if cur:
-        yield cur
+    for s0, s1 in zip(starts, starts[1:] + [count]):
+        if s1 - s0 not in (2, 4, 5) or _SEG_BEZIERTO in types[s0:s1]:
+            continue
+        pts = []
+        for seg in segs[s0:s1]:
+            R.FPDFPathSegment_GetPoint(seg, x, y)
+            px, py = x.value, y.value
+            pts.append((a * px + c * py + e, b * px + d * py + f))
+        if R.FPDFPathSegment_GetClose(segs[s1 - 1]) and pts[-1] != pts[0]:
+            pts.append(pts[0])
+        yield pts
 
 
 def _path_rules(path, m, xf, out: list[Rule]):
-    for pts in _subpaths(path, m):
-        if len(pts) < 2:
-            continue
-        if any(t == _SEG_BEZIERTO for _, _, t in pts):
-            continue  # curves are not rules
-        xs = [p[0] for p in pts]
-        ys = [p[1] for p in pts]
-        x0, top, x1, bottom = xf(min(xs), min(ys), max(xs), max(ys))
-        w, h = x1 - x0, bottom - top
-        if len(pts) == 2 or w <= RULE_MAX or h <= RULE_MAX:
+    """Rules from a path, as pdfminer/pdfplumber classify subpaths: a
+    2-point subpath is a line (one rule); a closed axis-aligned 4-corner
+    subpath is a rect (one rule if <= RULE_MAX thick, else its 4 edges);
+    anything else is a curve and ignored."""
+    for xy in _subpaths(path, m):
+        if len(xy) == 2:
+            x0, top, x1, bottom = xf(min(xy[0][0], xy[1][0]), min(xy[0][1], xy[1][1]),
+                                     max(xy[0][0], xy[1][0]), max(xy[0][1], xy[1][1]))
             out.append(Rule(x0, top, x1, bottom))
             continue
-        # a rectangle: 4 corners (+ closing point), axis-aligned
-        if len(pts) in (4, 5) and all(
-            abs(p[0] - q[0]) < 0.01 or abs(p[1] - q[1]) < 0.01
-            for p, q in zip(pts, pts[1:] + pts[:1])
-        ):
+        if len(xy) == 5 and abs(xy[4][0] - xy[0][0]) < 1e-3 and abs(xy[4][1] - xy[0][1]) < 1e-3:
+            xy = xy[:4]
+        if len(xy) != 4:
+            continue
+        if not all(abs(p[0] - q[0]) < 0.01 or abs(p[1] - q[1]) < 0.01
+                   for p, q in zip(xy, xy[1:] + xy[:1])):
+            continue
+        xs = [p[0] for p in xy]
+        ys = [p[1] for p in xy]
+        x0, top, x1, bottom = xf(min(xs), min(ys), max(xs), max(ys))
+        if x1 - x0 <= RULE_MAX or bottom - top <= RULE_MAX:
+            out.append(Rule(x0, top, x1, bottom))
+        else:
             out.extend((
                 Rule(x0, top, x1, top), Rule(x0, bottom, x1, bottom),
                 Rule(x0, top, x0, bottom), Rule(x1, top, x1, bottom),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from os import PathLike
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .footnotes import split_footnotes, strip_marks
 from .furniture import remove_furniture
 from .lines import Line, body_size, build_lines, line_pitch
 from .metadata import build_metadata
+from .orientation import upright
 from .structure import SIGN_OFF, Context, assemble
 from .tables import fill_tables, find_tables
 
@@ -60,6 +62,7 @@ def parse_layout(layout: DocumentLayout, file_name: str, sha256: str) -> Report:
         return report
     page_lines: list[list[Line]] = []
     page_tables = []
+    layout = replace(layout, pages=[upright(p) for p in layout.pages])
     for page in layout.pages:
         tables = find_tables(page.rules, page.number)
         rest = fill_tables(tables, page.words, page.number)

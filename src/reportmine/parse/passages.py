@@ -81,9 +81,10 @@ def _ends_sentence(text: str) -> bool:
 def build_blocks(lines: list[Line], pitch: float, body: float) -> list[Block]:
     """Split a run of lines into paragraphs and list items."""
     blocks: list[Block] = []
-    right_edge: dict[int, float] = {}
-    for ln in lines:
-        right_edge[ln.page] = max(right_edge.get(ln.page, 0.0), ln.x1)
+    # The text column's right edge, from every page of the run: a page holding
+    # one short line must not make that line look full.
+    column_right = max((ln.x1 for ln in lines), default=0.0)
+    right_edge = {ln.page: column_right for ln in lines}
     for line in lines:
         current = blocks[-1] if blocks else None
         prev = current.lines[-1] if current else None
@@ -101,9 +102,8 @@ def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
         return True
     if block.bullet and line.x0 < block.lines[0].x0 - 2:
         return True
-    if line.page != prev.page:
-        full = prev.x1 >= right_edge[prev.page] - 0.15 * (right_edge[prev.page] - prev.x0)
-        return _ends_sentence(prev.text) and not full and not line.text[:1].islower()
+    if line.page != prev.page:  # a paragraph runs on over a page break mid-sentence
+        return _ends_sentence(prev.text) and not line.text[:1].islower()
     scale = max(prev.size, line.size) / body if body else 1.0
     if line.top - prev.top > pitch * scale * PARAGRAPH_GAP or line.top < prev.top:
         return True

@@ -10,7 +10,7 @@ from .lines import Line
 from .metadata import field_for_label
 from .passages import Block, build_blocks, is_item_start
 from .tables import Table
-from .template import match_section, normalise
+from .template import is_known_subheading, match_section, normalise
 
 SIGN_OFF = re.compile(r"^(date|signed|signature)\b[^:]{0,40}:", re.IGNORECASE)
 NOTES_HEADINGS = {"notes", "endnotes", "footnotes", "end notes"}
@@ -18,6 +18,7 @@ NOTES_HEADINGS = {"notes", "endnotes", "footnotes", "end notes"}
 # many distinct template sections have headings that match it closely.
 TEMPLATE_MIN_SECTIONS = 4
 STRONG_MATCH = 0.8
+MAX_LABEL_WORDS = 10  # a details-table label is short; longer text is a body cell
 
 
 @dataclass
@@ -48,7 +49,7 @@ def read_details(table: Table) -> Details | None:
             continue
         label = cells[0].text
         value_lines = [ln for c in row[1:] for ln in c.lines]
-        name = field_for_label(label)
+        name = field_for_label(label) if len(label.split()) <= MAX_LABEL_WORDS else None
         if name is None and not details.heading and len(cells) == 1:
             details.heading = label
             continue
@@ -59,7 +60,8 @@ def read_details(table: Table) -> Details | None:
             hits += 1
         elif not details.heading and match_section(label)[0] == "section.details":
             details.heading = label
-    return details if hits >= 3 else None
+    identifying = {"partnership", "la_count", "region"} & details.raw.keys()
+    return details if hits >= 3 and identifying else None
 
 
 def _passage_from_block(block: Block, ctx: Context, subheading: str | None, kind: str | None = None) -> Passage:
@@ -145,7 +147,7 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
     strong = {sid for sid, score in matched.values() if sid != "section.other" and score >= STRONG_MATCH}
     is_template = details is not None or len(strong) >= TEMPLATE_MIN_SECTIONS
 
-    top_size = _top_level_size(heads, matched, is_template, ctx)
+    top_style = _top_level_style(heads, matched, is_template, ctx)
     title = _title(items, heads, ctx)
 
     sections: list[Section] = []
@@ -195,7 +197,7 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
             if normalise(heading.text) in NOTES_HEADINGS:
                 in_notes = True
                 continue
-            top = _is_top_level(heading, sid, current, is_template, top_size, ctx)
+            top = _is_top_level(heading, sid, current, is_template, top_style)
             if top:
                 in_notes = False
                 current = Section(sid if is_template else "section.other", heading.text, heading.page)
@@ -254,33 +256,43 @@ def _title(items: list, heads: dict[int, Heading], ctx: Context) -> str | None:
     return biggest.text
 
 
-def _top_level_size(heads: dict[int, Heading], matched: dict, is_template: bool, ctx: Context) -> float:
-    sizes = [h.size for h in heads.values()]
-    if not sizes:
-        return ctx.body
+def _style(heading: Heading) -> tuple:
+    line = heading.lines[0]
+    return (round(line.size), line.bold, line.italic, tuple(round(c, 2) for c in line.color))
+
+
+def _top_level_style(heads: dict[int, Heading], matched: dict, is_template: bool,
+                     ctx: Context) -> tuple | None:
+    """The style of top-level headings: that of most template matches, or else the
+    largest heading size that recurs on two or more pages after the cover."""
     if is_template:
-        template_sizes = [h.size for h in heads.values() if matched[id(h)][0] != "section.other"]
-        if template_sizes:
-            return max(set(template_sizes), key=template_sizes.count)
-    # Cover pages use one-off display sizes: the top level is the largest
-    # heading size that recurs on two or more later pages.
+        styles = [_style(h) for h in heads.values() if matched[id(h)][0] != "section.other"]
+        if styles:
+            return max(set(styles), key=styles.count)
     pages: dict[float, set[int]] = {}
     for h in heads.values():
         if h.page > 1:
             pages.setdefault(round(h.size, 1), set()).add(h.page)
     recurring = [size for size, on in pages.items() if len(on) >= 2]
-    return max(recurring) if recurring else max(sizes)
+    sizes = recurring or [h.size for h in heads.values()]
+    if not sizes:
+        return None
+    return (round(max(sizes)),)
 
 
 def _is_top_level(heading: Heading, sid: str, current: Section | None, is_template: bool,
-                  top_size: float, ctx: Context) -> bool:
-    """Template headings open sections; others do so only in the top-level style."""
+                  top_style: tuple | None) -> bool:
+    """Template headings open sections; others only when set in the top-level style."""
+    if top_style is None:
+        return True
     if not is_template:
-        return heading.size >= top_size - 0.5
-    styled = top_size >= ctx.body * 1.1  # top-level headings are set larger than body text
-    if styled and heading.size < top_size - 0.5:
+        return heading.size >= top_style[0] - 0.5
+    style = _style(heading)
+    if style[0] < top_style[0]:
+        return False
+    if current is not None and is_known_subheading(heading.text, current.id):
         return False
     if sid != "section.other":
         return current is None or current.id != sid
-    numbered = re.match(r"^\(?\d{1,2}[.)]\s", heading.text)
-    return styled and heading.size >= top_size - 0.5 and not numbered
+    numbered = re.match(r"^\(?\d{1,2}(?:\.\d+)*[.)]?\s", heading.text)
+    return style == top_style and not numbered

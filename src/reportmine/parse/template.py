@@ -21,6 +21,7 @@ STOPWORDS = frozenset(
 class Template:
     sections: tuple[tuple[str, tuple[str, ...]], ...]
     keywords: tuple[tuple[str, tuple[str, ...]], ...]
+    subheadings: dict[str, tuple[str, ...]]
     details_labels: dict
 
 
@@ -29,7 +30,16 @@ def load_template() -> Template:
     data = yaml.safe_load(resources.files("reportmine").joinpath("data/template.yaml").read_text())
     sections = tuple((s["id"], tuple(normalise(h) for h in s["headings"])) for s in data["sections"])
     keywords = tuple((s["id"], tuple(s.get("keywords", ()))) for s in data["sections"])
-    return Template(sections, keywords, data["details_labels"])
+    subheadings = {s["id"]: tuple(normalise(h) for h in s.get("subheadings", ())) for s in data["sections"]}
+    return Template(sections, keywords, subheadings, data["details_labels"])
+
+
+def is_known_subheading(heading: str, section_id: str) -> bool:
+    """Whether the template places this heading inside the given section
+    (the Joining the Dots theme names inside that section)."""
+    known = load_template().subheadings.get(section_id, ())
+    text = normalise(heading)
+    return any(similarity(text, k) >= 0.85 for k in known)
 
 
 def normalise(heading: str) -> str:
