@@ -19,6 +19,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/reportmine --db $(DB) ingest corpus
 	$(BIN)/reportmine --db $(DB) reports
+	@echo
+	@echo "Next: $(BIN)/reportmine --db $(DB) show kestermoor    (a report as text)"
+	@echo "      $(BIN)/reportmine --db $(DB) export passages --format csv -o passages.csv"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
