@@ -6,6 +6,7 @@ with a non-zero exit; everything else lives in the library.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import textwrap
@@ -85,6 +86,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, metavar="FILE",
                    help="output file (default: stdout; required for parquet and xlsx)")
     p.set_defaults(func=_export)
+
+    p = sub.add_parser("tag", parents=[common], help="tag passages with codebook labels",
+                       description="Score stored passages against every codebook label "
+                                   "(trained model if models/tagger.pkl or $REPORTMINE_MODEL "
+                                   "exists, else codebook keywords). Only untagged passages "
+                                   "unless --all.")
+    p.add_argument("--all", action="store_true", help="re-tag every passage")
+    p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
+                   help="which tagger (default: auto)")
+    p.set_defaults(func=_tag)
+
+    p = sub.add_parser("train", parents=[common], help="train the tagger on gold 'train' data",
+                       description="Train the passage tagger on split 'train' of the gold "
+                                   "file only and save it with a model card.")
+    p.add_argument("--gold", type=Path, default=Path("corpus/gold.json"), metavar="FILE")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="model file (default: models/tagger.pkl)")
+    p.set_defaults(func=_train)
+
+    p = sub.add_parser("eval", parents=[common], help="evaluate against gold annotations",
+                       description="Per-label precision/recall/F1 against a gold file whose "
+                                   "reports have been ingested into the database.")
+    p.add_argument("what", choices=("tagging",), help="what to evaluate")
+    p.add_argument("--gold", type=Path, required=True, metavar="FILE")
+    p.add_argument("--split", choices=("test", "real", "train", "all"), default="test")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--model", choices=("keyword", "trained"), default="trained")
+    p.set_defaults(func=_eval)
     return parser
 
 
@@ -96,7 +125,94 @@ def _ingest(args: argparse.Namespace) -> int:
     with Store.open(_db(args)) as store:
         summary = ingest_paths(args.paths, store, progress=not args.no_progress,
                                timeout=args.timeout, parser=args.parser)
+        tagged = _tag_after_ingest(store)
     print(summary.text())
+    if tagged:
+        print(tagged)
+    return 0
+
+
+def _tag_after_ingest(store: Store) -> str:
+    """Tag new passages when a trained model exists; a tagging failure is
+    reported but does not undo or fail the ingest, whose work is already stored."""
+    from reportmine.tagging.run import default_model_path, load_tagger, tag_store
+
+    if not default_model_path().exists():
+        return ""
+    try:
+        n = tag_store(store, load_tagger("trained"))
+    except ReportmineError as e:
+        print(f"reportmine: warning: tagging skipped: {e}", file=sys.stderr)
+        return ""
+    return f"tagged {n} passages" if n else ""
+
+
+def _tag(args: argparse.Namespace) -> int:
+    from reportmine.tagging.run import load_tagger, tag_store
+
+    tagger = load_tagger(args.model)
+    with Store.open(_db(args), create=False) as store:
+        n = tag_store(store, tagger, all_passages=args.all)
+    print(f"tagged {n} passages with {tagger.version} (codebook {tagger.codebook_version})")
+    return 0
+
+
+def _read_gold(path: Path) -> dict[str, Any]:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise ReportmineError(f"cannot read gold file {path}: {e}") from e
+
+
+def _train(args: argparse.Namespace) -> int:
+    from reportmine.tagging.card import write_card
+    from reportmine.tagging.model import train
+    from reportmine.tagging.run import default_model_path
+
+    model = train(_read_gold(args.gold))
+    out = args.output or default_model_path()
+    model.save(out)
+    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, model))
+    print(f"trained on {model.info['n_passages']} passages of "
+          f"{len(model.info['train_reports'])} 'train' reports "
+          f"(CV micro F1 {model.info['cv_micro_f1']:.3f}); saved {out}")
+    return 0
+
+
+def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
+    """Test and real metrics for the model card, when the database holds those reports."""
+    from reportmine.tagging.evaluate import evaluate
+    from reportmine.tagging.tagger import KeywordTagger
+
+    db = Path(_db(args))
+    if not db.exists():
+        return None
+    gold = _read_gold(args.gold)
+    results: dict[str, Any] = {}
+    with Store.open(db, create=False) as store:
+        for split in ("test", "real"):
+            for name, tagger in (("keyword", KeywordTagger()), ("trained", model)):
+                try:
+                    results[f"{name} / {split}"] = evaluate(store, gold, tagger, split)
+                except ReportmineError:
+                    continue
+    return results or None
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from reportmine.tagging.evaluate import evaluate
+    from reportmine.tagging.run import load_tagger
+
+    gold = _read_gold(args.gold)
+    tagger = load_tagger(args.model)
+    with Store.open(_db(args), create=False) as store:
+        result = evaluate(store, gold, tagger, args.split)
+    if args.format == "json":
+        print(json.dumps({"model": tagger.version, "split": args.split, **result.as_dict()},
+                         indent=2))
+    else:
+        print(f"model: {tagger.version}  split: {args.split}")
+        print(result.text())
     return 0
 
 

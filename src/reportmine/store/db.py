@@ -39,7 +39,14 @@ _PASSAGES_SQL = """
 SELECT p.report_id, r.file_name, r.partnership, r.region, s.section, s.heading,
        p.position AS section_position,
        p.subheading, p.passage_id, p.page, p.kind, p.row, p.col AS "column", p.text,
-       p.labels, p.scores,
+       CASE WHEN EXISTS (SELECT 1 FROM tags t WHERE t.passage_id = p.passage_id)
+            THEN (SELECT json_group_array(label) FROM (SELECT t.label FROM tags t
+                  WHERE t.passage_id = p.passage_id AND t.assigned ORDER BY t.score DESC, t.label))
+            ELSE p.labels END AS labels,
+       CASE WHEN EXISTS (SELECT 1 FROM tags t WHERE t.passage_id = p.passage_id)
+            THEN (SELECT json_group_object(t.label, t.score) FROM tags t
+                  WHERE t.passage_id = p.passage_id)
+            ELSE p.scores END AS scores,
        (SELECT json_group_array(f.mark) FROM passage_footnotes pf
         JOIN footnotes f ON f.id = pf.footnote WHERE pf.passage = p.id) AS footnotes
 FROM passages p
@@ -189,6 +196,31 @@ class Store:
         except sqlite3.IntegrityError as e:
             raise ReportmineError(f"cannot quarantine {file_name}: {e}") from e
         return rid
+
+    def untagged_passages(self, all_passages: bool = False) -> list[dict[str, Any]]:
+        """Passages (with section id) lacking tags, or every passage with `all_passages`."""
+        where = "" if all_passages else \
+            "WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.passage_id = p.passage_id)"
+        rows = self.conn.execute(
+            f"""SELECT p.passage_id, p.text, p.kind, p.subheading, s.section
+                FROM passages p JOIN sections s
+                ON s.report_id = p.report_id AND s.position = p.position {where}
+                ORDER BY p.id""").fetchall()
+        return [dict(row) for row in rows]
+
+    def save_tags(self, tags: dict[str, list[Any]], codebook_version: str,
+                  model_version: str) -> int:
+        """Replace the tags of each passage id given (objects with label, score,
+        assigned, evidence); one transaction, so a run is all-or-nothing."""
+        with self.transaction() as c:
+            for pid, items in tags.items():
+                c.execute("DELETE FROM tags WHERE passage_id = ?", (pid,))
+                c.executemany(
+                    "INSERT INTO tags VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(pid, t.label, min(1.0, max(0.0, float(t.score))), int(t.assigned),
+                      json.dumps(t.evidence, ensure_ascii=False), codebook_version,
+                      model_version) for t in items])
+        return len(tags)
 
     def add_location(self, sha256: str, path: str) -> bool:
         """Note that stored bytes were also seen at `path`; True if that is news."""

@@ -95,6 +95,20 @@ MIGRATIONS: list[str] = [
         INSERT INTO passages_fts (rowid, text) VALUES (new.id, new.text);
     END;
     """,
+    # 2: one row per (passage, label): every label's score, whether it is assigned,
+    # the evidence, and which codebook and model produced it.
+    """
+    CREATE TABLE tags (
+        passage_id       TEXT NOT NULL REFERENCES passages (passage_id) ON DELETE CASCADE,
+        label            TEXT NOT NULL,
+        score            REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+        assigned         INTEGER NOT NULL DEFAULT 0,
+        evidence         TEXT NOT NULL DEFAULT '[]',
+        codebook_version TEXT NOT NULL,
+        model_version    TEXT NOT NULL,
+        PRIMARY KEY (passage_id, label)
+    );
+    """,
 ]
 
 

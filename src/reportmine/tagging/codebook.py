@@ -1,0 +1,74 @@
+"""Load the machine-readable codebook (data/codebook.yaml).
+
+The YAML copy exists so label ids, definitions and matching patterns travel
+with the code under version control; CODEBOOK.md stays the human contract.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from reportmine.errors import ReportmineError
+
+COMPLEXITY_PREFIX = "jtd.complexity."
+HOLDING = "jtd.holding_complexity"
+
+
+@dataclass(frozen=True)
+class Label:
+    """One codebook label with the phrases that count as keyword evidence."""
+
+    id: str
+    name: str
+    definition: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Codebook:
+    """The versioned label set, in codebook order."""
+
+    version: str
+    labels: tuple[Label, ...] = field(default_factory=tuple)
+
+    @property
+    def ids(self) -> list[str]:
+        return [label.id for label in self.labels]
+
+
+def _default_path() -> Path:
+    return Path(str(resources.files("reportmine") / "data" / "codebook.yaml"))
+
+
+@lru_cache(maxsize=4)
+def load_codebook(path: str | None = None) -> Codebook:
+    """Read and validate the codebook; cached because every tag call needs it."""
+    file = Path(path) if path else _default_path()
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as e:
+        raise ReportmineError(f"cannot read codebook {file}: {e}") from e
+    labels = []
+    for item in raw.get("labels", []):
+        labels.append(Label(
+            id=item["id"], name=item["name"], definition=item["definition"],
+            include=tuple(item.get("include") or ()), exclude=tuple(item.get("exclude") or ()),
+            patterns=tuple(str(p) for p in item.get("patterns") or ())))
+    ids = [label.id for label in labels]
+    if len(ids) != len(set(ids)):
+        raise ReportmineError(f"codebook {file} repeats a label id")
+    return Codebook(version=str(raw["version"]), labels=tuple(labels))
+
+
+def with_implied(labels: list[str]) -> list[str]:
+    """Apply the convention that a jtd.complexity.* domain implies holding complexity."""
+    out = list(dict.fromkeys(labels))
+    if HOLDING not in out and any(lab.startswith(COMPLEXITY_PREFIX) for lab in out):
+        out.append(HOLDING)
+    return out

@@ -1,0 +1,114 @@
+"""Evaluate a tagger against the gold annotations, on passages as parsed.
+
+Gold passages are matched to stored passages by normalised text (exact, else
+the shortest stored passage containing it), so the
+score reflects the whole pipeline (parser sections and splits included); a
+gold passage the parser did not reproduce counts as predicted with no
+labels rather than being dropped, which would flatter the figures.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportmine.errors import ReportmineError
+from reportmine.store import Store
+from reportmine.tagging.codebook import load_codebook, with_implied
+from reportmine.tagging.run import to_input
+from reportmine.tagging.tagger import Tagger
+
+MACRO_MIN_SUPPORT = 5
+
+
+def normalise(text: str) -> str:
+    """Lowercase alphanumerics only: survives quote, dash and spacing changes."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+@dataclass
+class Evaluation:
+    per_label: dict[str, dict[str, float]]
+    micro: dict[str, float]
+    macro: dict[str, float]
+    n_gold: int
+    n_matched: int
+    reports: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"reports": self.reports, "n_gold_passages": self.n_gold,
+                "n_matched": self.n_matched, "micro": self.micro, "macro": self.macro,
+                "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label}
+
+    def text(self) -> str:
+        lines = [f"reports: {len(self.reports)}  gold passages: {self.n_gold}  "
+                 f"matched to stored: {self.n_matched}",
+                 f"{'label':42} {'prec':>6} {'rec':>6} {'f1':>6} {'support':>8}"]
+        for label, m in self.per_label.items():
+            lines.append(f"{label:42} {m['precision']:6.3f} {m['recall']:6.3f} "
+                         f"{m['f1']:6.3f} {int(m['support']):8d}")
+        for name, m in (("micro", self.micro), (f"macro (support>={MACRO_MIN_SUPPORT})",
+                                                  self.macro)):
+            lines.append(f"{name:42} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
+        return "\n".join(lines)
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "support": tp + fn}
+
+
+def _match(norm: str, by_text: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Exact normalised text, else the shortest stored passage containing the gold
+    text (the parser merged it with a neighbour or kept a list number)."""
+    if norm in by_text:
+        return by_text[norm]
+    containing = [k for k in by_text if norm in k] if len(norm) >= 20 else []
+    return by_text[min(containing, key=len)] if containing else None
+
+
+def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "test") -> Evaluation:
+    """Per-label, micro and macro precision/recall/F1 on one split ('all' for every one)."""
+    ids = load_codebook().ids
+    reports = [r for r in gold["reports"] if split == "all" or r.get("split") == split]
+    if not reports:
+        raise ReportmineError(f"the gold file has no reports in split '{split}'")
+    stored = {r["file_name"]: r["report_id"] for r in store.reports() if r["status"] == "ok"}
+    missing = [r["file_name"] for r in reports if r["file_name"] not in stored]
+    if missing:
+        raise ReportmineError(f"gold reports not ingested: {', '.join(missing[:5])} "
+                              "(run 'reportmine ingest' on them first)")
+    counts = {label: [0, 0, 0] for label in ids}  # tp, fp, fn
+    n_gold = n_matched = 0
+    for report in reports:
+        rows = store.passages(stored[report["file_name"]])
+        by_text: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            by_text.setdefault(normalise(row["text"]), row)
+        gold_passages = [p for p in report["passages"] if normalise(p["text"])]
+        matched = [_match(normalise(p["text"]), by_text) for p in gold_passages]
+        inputs = [to_input(m) for m in matched if m is not None]
+        predicted = iter(tagger.tag(inputs))
+        for g, m in zip(gold_passages, matched):
+            n_gold += 1
+            pred: set[str] = set()
+            if m is not None:
+                n_matched += 1
+                pred = {t.label for t in next(predicted) if t.assigned}
+            truth = set(with_implied(g.get("labels") or []))
+            for label in ids:
+                c = counts[label]
+                c[0] += label in pred and label in truth
+                c[1] += label in pred and label not in truth
+                c[2] += label not in pred and label in truth
+    per_label = {label: _prf(*c) for label, c in counts.items()}
+    micro = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
+    macro_labels = [m for m in per_label.values() if m["support"] >= MACRO_MIN_SUPPORT]
+    macro = {k: round(sum(m[k] for m in macro_labels) / len(macro_labels), 4) if macro_labels
+             else 0.0 for k in ("precision", "recall", "f1")}
+    macro["n_labels"] = len(macro_labels)
+    return Evaluation(per_label, micro, macro, n_gold, n_matched,
+                      [r["file_name"] for r in reports])

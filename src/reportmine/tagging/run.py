@@ -1,0 +1,51 @@
+"""Tag stored passages: pick a tagger, score passages, write the tags table.
+
+Kept apart from the taggers so ingest and the CLI share one code path and
+the choice "trained model if present, else keywords" lives in one place.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from reportmine.store import Store
+from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tagger
+
+_REPO_MODEL = Path(__file__).resolve().parents[3] / "models" / "tagger.pkl"
+
+
+def default_model_path() -> Path:
+    """$REPORTMINE_MODEL, else ./models/tagger.pkl, else the source tree's copy."""
+    env = os.environ.get("REPORTMINE_MODEL")
+    if env:
+        return Path(env)
+    local = Path("models") / "tagger.pkl"
+    return local if local.exists() else _REPO_MODEL
+
+
+def load_tagger(kind: str = "auto", model_path: Path | None = None) -> Tagger:
+    """'keyword', 'trained' (the model must exist) or 'auto' (trained if present)."""
+    from reportmine.tagging.model import TrainedTagger
+
+    path = model_path or default_model_path()
+    if kind == "keyword" or (kind == "auto" and not path.exists()):
+        return KeywordTagger()
+    return TrainedTagger.load(path)
+
+
+def to_input(row: dict[str, Any]) -> PassageInput:
+    return PassageInput(row["text"], row.get("section") or "section.other",
+                        row.get("subheading"), row.get("kind"))
+
+
+def tag_store(store: Store, tagger: Tagger, all_passages: bool = False,
+              batch: int = 500) -> int:
+    """Tag untagged passages (or all); return how many were tagged."""
+    rows = store.untagged_passages(all_passages)
+    for start in range(0, len(rows), batch):
+        chunk = rows[start:start + batch]
+        results = tagger.tag([to_input(r) for r in chunk])
+        store.save_tags({r["passage_id"]: tags for r, tags in zip(chunk, results)},
+                        tagger.codebook_version, tagger.version)
+    return len(rows)

@@ -1,0 +1,52 @@
+"""`reportmine tag` and `reportmine eval tagging` on a hand-built database."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportmine.cli import main
+from reportmine.model import Passage, Report, Section
+from reportmine.store import Store
+from reportmine.tagging.codebook import load_codebook
+
+TEXT = "Information sharing between agencies was slowed by GDPR worries."
+
+
+@pytest.fixture
+def db(tmp_path) -> Path:
+    report = Report(file_name="tiny.pdf", sha256="ab" * 32, n_pages=1, sections=[
+        Section("section.key_issues", "Key issues", 1,
+                [Passage(TEXT, 1), Passage("The work had four strands:", 1)])])
+    path = tmp_path / "rm.db"
+    with Store.open(path) as store:
+        store.save_report(report)
+    return path
+
+
+def test_tag_fills_labels_and_scores_in_export(db, capsys):
+    assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
+    assert main(["--db", str(db), "export", "passages", "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()[1:]]
+    first, lead_in = rows
+    assert "issue.information_sharing" in first["labels"]
+    assert set(first["scores"]) == set(load_codebook().ids)
+    assert all(0 <= s <= 1 for s in first["scores"].values())
+    assert lead_in["labels"] == []
+
+
+def test_eval_prints_per_label_metrics(db, tmp_path, capsys):
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+                                              "passages": [{"text": TEXT, "labels": [
+                                                  "issue.information_sharing"]}]}]}))
+    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold), "--split", "test",
+                 "--model", "keyword", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["per_label"]["issue.information_sharing"]["recall"] == 1.0
+    assert {"micro", "macro"} <= set(result)
+    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold),
+                 "--model", "keyword"]) == 0
+    out = capsys.readouterr().out
+    assert "issue.information_sharing" in out and "micro" in out and "macro" in out
