@@ -69,7 +69,7 @@ class Line:
 
     @cached_property
     def style(self) -> tuple:
-        return (round(self.size), self.bold, tuple(round(c, 2) for c in self.color))
+        return (round(self.size), self.bold, self.italic, tuple(round(c, 2) for c in self.color))
 
 
 def join_words(words: list[Word]) -> str:

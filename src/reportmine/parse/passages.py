@@ -14,15 +14,19 @@ PARAGRAPH_GAP = 1.18  # line-to-line distance, in line pitches, that opens a par
 TERMINAL = (".", "!", "?", ":", ";", "’", "'", '"', "”", ")")
 
 
+def _is_bullet(text: str) -> bool:
+    return bool(BULLET.match(text)) and not text.startswith("--")
+
+
 def is_item_start(text: str) -> bool:
-    return bool(BULLET.match(text) and not text.startswith("--")) or bool(ENUMERATOR.match(text))
+    return _is_bullet(text) or bool(ENUMERATOR.match(text))
 
 
 def _opens_item(line: Line, prev: Line | None) -> bool:
     """A bullet glyph always opens an item; 'a)' or '2.' only after a finished line
     or at a new indent, since wrapped text can begin with 'a) bring'."""
     text = line.text
-    if BULLET.match(text) and not text.startswith("--"):
+    if _is_bullet(text):
         return True
     if not ENUMERATOR.match(text):
         return False
@@ -84,12 +88,11 @@ def build_blocks(lines: list[Line], pitch: float, body: float) -> list[Block]:
     # The text column's right edge, from every page of the run: a page holding
     # one short line must not make that line look full.
     column_right = max((ln.x1 for ln in lines), default=0.0)
-    right_edge = {ln.page: column_right for ln in lines}
     for line in lines:
         current = blocks[-1] if blocks else None
         prev = current.lines[-1] if current else None
         starts_item = _opens_item(line, prev)
-        if current is None or starts_item or _breaks(prev, line, current, pitch, body, right_edge):
+        if current is None or starts_item or _breaks(prev, line, current, pitch, body, column_right):
             blocks.append(Block([line], bullet=starts_item))
         else:
             current.lines.append(line)
@@ -97,7 +100,7 @@ def build_blocks(lines: list[Line], pitch: float, body: float) -> list[Block]:
 
 
 def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
-            right_edge: dict[int, float]) -> bool:
+            column_right: float) -> bool:
     if abs(prev.size - line.size) > 1.0 or prev.bold != line.bold and len(block.lines) == 1 and prev.bold:
         return True
     if block.bullet and line.x0 < block.lines[0].x0 - 2:
@@ -108,7 +111,6 @@ def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
     if line.top - prev.top > pitch * scale * PARAGRAPH_GAP or line.top < prev.top:
         return True
     # A short line that ends a sentence, then a capital at the margin: a new paragraph.
-    edge = right_edge[prev.page]
-    short = prev.x1 < edge - 0.12 * (edge - block.lines[0].x0)
+    short = prev.x1 < column_right - 0.12 * (column_right - block.lines[0].x0)
     return (short and _ends_sentence(prev.text) and line.text[:1].isupper()
             and abs(line.x0 - block.lines[0].x0) < 2 and not block.bullet)

@@ -8,7 +8,7 @@ from ..model import Footnote, Passage, Section
 from .headings import Heading, find_headings
 from .lines import Line
 from .metadata import field_for_label
-from .passages import Block, build_blocks, is_item_start
+from .passages import Block, build_blocks
 from .tables import Table
 from .template import is_known_subheading, match_section, normalise
 
@@ -64,11 +64,11 @@ def read_details(table: Table) -> Details | None:
     return details if hits >= 3 and identifying else None
 
 
-def _passage_from_block(block: Block, ctx: Context, subheading: str | None, kind: str | None = None) -> Passage:
+def _passage_from_block(block: Block, ctx: Context, subheading: str | None) -> Passage:
     return Passage(
         text=block.text(ctx.vocabulary),
         page=block.page,
-        kind=kind or ("bullet" if block.bullet else "paragraph"),
+        kind="bullet" if block.bullet else "paragraph",
         subheading=subheading,
         footnotes=block.marks,
     )
@@ -147,7 +147,7 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
     strong = {sid for sid, score in matched.values() if sid != "section.other" and score >= STRONG_MATCH}
     is_template = details is not None or len(strong) >= TEMPLATE_MIN_SECTIONS
 
-    top_style = _top_level_style(heads, matched, is_template, ctx)
+    top_style = _top_level_style(heads, matched, is_template)
     title = _title(items, heads, ctx)
 
     sections: list[Section] = []
@@ -256,17 +256,11 @@ def _title(items: list, heads: dict[int, Heading], ctx: Context) -> str | None:
     return biggest.text
 
 
-def _style(heading: Heading) -> tuple:
-    line = heading.lines[0]
-    return (round(line.size), line.bold, line.italic, tuple(round(c, 2) for c in line.color))
-
-
-def _top_level_style(heads: dict[int, Heading], matched: dict, is_template: bool,
-                     ctx: Context) -> tuple | None:
+def _top_level_style(heads: dict[int, Heading], matched: dict, is_template: bool) -> tuple | None:
     """The style of top-level headings: that of most template matches, or else the
     largest heading size that recurs on two or more pages after the cover."""
     if is_template:
-        styles = [_style(h) for h in heads.values() if matched[id(h)][0] != "section.other"]
+        styles = [h.lines[0].style for h in heads.values() if matched[id(h)][0] != "section.other"]
         if styles:
             return max(set(styles), key=styles.count)
     pages: dict[float, set[int]] = {}
@@ -287,7 +281,7 @@ def _is_top_level(heading: Heading, sid: str, current: Section | None, is_templa
         return True
     if not is_template:
         return heading.size >= top_style[0] - 0.5
-    style = _style(heading)
+    style = heading.lines[0].style
     if style[0] < top_style[0]:
         return False
     if current is not None and is_known_subheading(heading.text, current.id):
