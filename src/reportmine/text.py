@@ -1,0 +1,88 @@
+"""Text normalisation shared by tagging, search and comparison: lowercase lemmas.
+
+One blank English pipeline (no pretrained model can be downloaded on the
+target machines) with spaCy's lookup lemmatiser from `spacy-lookups-data`.
+The lemma is looked up on the lowercased word and written into `Token.norm_`,
+so a PhraseMatcher on NORM, an FTS5 index and a TF-IDF vectoriser all see
+"Panels were merged" as "panel be merge".
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.lookups import Table, load_lookups
+from spacy.tokens import Doc
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+@lru_cache(maxsize=1)
+def _lemma_table() -> Table:
+    return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+
+
+def lemma(word: str) -> str:
+    """The lowercase lemma of one word ("Partnerships" -> "partnership")."""
+    w = word.lower().translate(_APOSTROPHES)
+    if w == "'s":  # possessive far more often than "is"/"has" in report prose
+        return w
+    return _lemma_table().get(w, w)
+
+
+@Language.component("reportmine_lemma")
+def _lemma_component(doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = lemma(token.text)
+    return doc
+
+
+@lru_cache(maxsize=1)
+def nlp() -> Language:
+    """The shared pipeline: tokenizer, then lowercase lemmas in `Token.norm_`."""
+    pipeline = spacy.blank("en")
+    pipeline.add_pipe("reportmine_lemma")
+    return pipeline
+
+
+def lemmas(text: str) -> list[str]:
+    """Lowercase lemmas of the word tokens of `text` (punctuation dropped)."""
+    return [t.norm_ for t in nlp()(text) if not (t.is_punct or t.is_space)]
+
+
+def normalise(text: str) -> str:
+    """`text` as space-separated lowercase lemmas, for indexes and vectorisers."""
+    return " ".join(lemmas(text))
+
+
+def normalise_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[str]:
+    """`normalise` over many texts, batched through the pipeline."""
+    for doc in nlp().pipe(texts, batch_size=batch_size):
+        yield " ".join(t.norm_ for t in doc if not (t.is_punct or t.is_space))
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(\s+)(?=[\"'\u201c\u2018(]*[A-Z0-9])")
+
+
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "no.", "dr.", "mr.", "mrs.", "ms.",
+                  "st.", "approx.", "incl.", "fig.")
+
+
+def sentences(text: str) -> list[str]:
+    """Split a passage into sentences, verbatim (no text is added or dropped
+    except the whitespace between sentences); "e.g. The" does not split."""
+    out: list[str] = []
+    cuts = [m.span(1) for m in _SENTENCE_END.finditer(text)]
+    starts = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(text)]
+    for part in (text[a:b].strip() for a, b in zip(starts, ends)):
+        if not part:
+            continue
+        if out and out[-1].lower().endswith(_ABBREVIATIONS):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out

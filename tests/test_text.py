@@ -1,0 +1,26 @@
+"""Normalisation shared by tagging, search and comparison."""
+from reportmine.text import lemma, normalise, sentences
+
+
+def test_lemma_is_lowercase_and_inflection_free():
+    assert [lemma(w) for w in ("Partnerships", "were", "merged", "children")] == [
+        "partnership", "be", "merge", "child"]
+
+
+def test_possessive_is_not_read_as_a_verb():
+    assert normalise("children's services") == "child 's service"
+
+
+def test_normalise_drops_punctuation():
+    assert normalise("Panels, merged.") == "panel merge"
+
+
+def test_sentences_are_verbatim_pieces_of_the_text():
+    text = 'We met weekly. "It helped." Then (in 2021) it stopped! Why? Cost.'
+    parts = sentences(text)
+    assert parts == ["We met weekly.", '"It helped."', "Then (in 2021) it stopped!", "Why?", "Cost."]
+
+
+def test_sentences_do_not_split_after_common_abbreviations():
+    assert sentences("Agencies, e.g. Health and police, met. Then stopped.") == [
+        "Agencies, e.g. Health and police, met.", "Then stopped."]
