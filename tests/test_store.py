@@ -124,3 +124,15 @@ def test_corpus_returns_dataframes_with_contract_columns(tmp_path):
     assert list(sections["position"]) == [0, 1]
     assert {"passage_id", "page", "labels", "scores", "partnership"} <= set(passages.columns)
     assert len(passages) == 3
+
+
+def test_superseded_and_quarantined_reports_are_not_current(tmp_path):
+    with Store.open(tmp_path / "rm.db") as s:
+        s.conn.executescript("""
+            INSERT INTO reports (report_id, sha256, file_name, status) VALUES
+                ('old', 'a', 'r.pdf', 'ok'), ('new', 'b', 'r.pdf', 'ok'),
+                ('bad', 'c', 'x.pdf', 'quarantined');
+            UPDATE reports SET superseded_by = 'new' WHERE report_id = 'old';
+        """)
+        current = [r[0] for r in s.conn.execute("SELECT report_id FROM current_reports")]
+    assert current == ["new"]

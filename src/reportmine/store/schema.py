@@ -109,6 +109,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (passage_id, label)
     );
     """,
+    # 3: a report replaced by a newer version of the same document keeps its rows
+    # but points at its successor; analyses read `current_reports` only.
+    """
+    ALTER TABLE reports ADD COLUMN superseded_by TEXT REFERENCES reports (report_id);
+    CREATE VIEW current_reports AS
+        SELECT * FROM reports WHERE status = 'ok' AND superseded_by IS NULL;
+    """,
 ]
 
 
