@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from reportmine.layout import BACKENDS, DocumentLayout, load_layout
+from reportmine.layout import BACKENDS, load_layout
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REAL = sorted((SHARED / "corpus" / "real").glob("*.pdf"))
@@ -44,14 +44,6 @@ needs_shared = pytest.mark.skipif(
     not SHARED.is_dir(), reason=f"shared corpus not found at {SHARED}"
 )
 
-_cache: dict[tuple[str, str], DocumentLayout] = {}
-
-
-def _layout(path: Path, backend: str) -> DocumentLayout:
-    key = (str(path), backend)
-    if key not in _cache:
-        _cache[key] = load_layout(path, backend)
-    return _cache[key]
 
 
 def _is_toc(words: list[str]) -> bool:
@@ -59,13 +51,13 @@ def _is_toc(words: list[str]) -> bool:
 
 
 def _compare(path: Path, max_pages: int | None, strict_words: bool) -> None:
-    a = _layout(path, "pdfium")
-    b = _layout(path, "pdfplumber")
+    a = load_layout(path, "pdfium", max_pages)
+    b = load_layout(path, "pdfplumber", max_pages)
     assert a.n_pages == b.n_pages
     pairs = 0
     off = 0
     worst = 0.0
-    for pa, pb in list(zip(a.pages, b.pages))[:max_pages]:
+    for pa, pb in zip(a.pages, b.pages):
         where = f"{path.name} p{pa.number}"
         assert (round(pa.width, 1), round(pa.height, 1)) == (round(pb.width, 1), round(pb.height, 1)), where
         assert pa.n_images == pb.n_images, where
@@ -171,6 +163,12 @@ def test_tiny_pdf_truth(tiny_pdf, backend):
     p2 = doc.pages[1]
     assert [w.text for w in p2.words] == ["Second", "page"]
     assert p2.words[0].x0 == pytest.approx(100, abs=0.05)
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_max_pages_reads_only_the_first_pages(tiny_pdf, backend):
+    doc = load_layout(tiny_pdf, backend, max_pages=1)
+    assert doc.n_pages == 1 and [w.text for w in doc.pages[0].words][0] == "Findings"
 
 
 def test_unknown_backend():

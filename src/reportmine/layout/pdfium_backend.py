@@ -468,11 +468,11 @@ def load_page(doc, index: int) -> PageLayout:
         R.FPDF_ClosePage(page)
 
 
-def load(path) -> DocumentLayout:
-    """Read every page of the PDF at ``path`` into a DocumentLayout."""
+def load(path, max_pages: int | None = None) -> DocumentLayout:
+    """Read the pages of the PDF at ``path`` (all, or the first ``max_pages``)."""
     doc = _open(path)
     try:
-        pages = [load_page(doc, i) for i in range(len(doc))]
+        pages = [load_page(doc, i) for i in range(len(doc))[:max_pages]]
         return DocumentLayout(pages=pages, info=_info(doc))
     finally:
         doc.close()

@@ -127,11 +127,11 @@ def _page_rules(page) -> list[Rule]:
     return rules
 
 
-def load(path) -> DocumentLayout:
-    """Read every page of the PDF at ``path`` into a DocumentLayout."""
+def load(path, max_pages: int | None = None) -> DocumentLayout:
+    """Read the pages of the PDF at ``path`` (all, or the first ``max_pages``)."""
     with pdfplumber.open(str(path)) as pdf:
         pages = []
-        for i, page in enumerate(pdf.pages):
+        for i, page in enumerate(pdf.pages[:max_pages]):
             pages.append(PageLayout(
                 number=i + 1, width=float(page.width), height=float(page.height),
                 words=page_words(page.chars), rules=_page_rules(page),
