@@ -20,7 +20,12 @@ demo: $(STAMP)
 	$(BIN)/reportmine --db $(DB) ingest corpus
 	$(BIN)/reportmine --db $(DB) reports
 	@echo
-	@echo "Next: $(BIN)/reportmine --db $(DB) show kestermoor    (a report as text)"
+	$(BIN)/reportmine --db $(DB) ask "Which areas merged their exploitation panel with a neighbour?"
+	@echo
+	$(BIN)/reportmine --db $(DB) compare -o briefing.html
+	@echo
+	@echo "Next: open briefing.html                             (shared learning across partnerships)"
+	@echo "      $(BIN)/reportmine --db $(DB) show kestermoor    (a report as text)"
 	@echo "      $(BIN)/reportmine --db $(DB) export passages --format csv -o passages.csv"
 
 test: $(STAMP)
@@ -28,6 +33,9 @@ test: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/tag.py
+	$(BIN)/python benchmarks/ask.py
+	$(BIN)/python benchmarks/nightly.py
 
 clean:
-	rm -rf $(VENV) $(DB) .pytest_cache
+	rm -rf $(VENV) $(DB) briefing.html briefing_files $(DB).lock $(basename $(DB)).blobs .pytest_cache benchmarks/.cache

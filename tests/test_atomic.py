@@ -46,6 +46,15 @@ def test_saving_known_bytes_again_changes_nothing(store):
     assert dump(store.path) == before
 
 
+def test_writes_grouped_in_one_transaction_are_undone_together(store):
+    before = dump(store.path)
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.save_report(report("cc" * 32, Passage("stored inside", 1)))
+            raise RuntimeError("the grouped work fails after the report was saved")
+    assert dump(store.path) == before
+
+
 def test_failed_migration_leaves_schema_version_unchanged(tmp_path, monkeypatch):
     Store.open(tmp_path / "rm.db").close()
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS,

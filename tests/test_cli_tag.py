@@ -1,6 +1,7 @@
 """`reportmine tag` and `reportmine eval tagging` on a hand-built database."""
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ from reportmine.cli import main
 from reportmine.model import Passage, Report, Section
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook
+from reportmine.tagging.run import tag_store
+from reportmine.tagging.tagger import KeywordTagger
 
 TEXT = "Information sharing between agencies was slowed by GDPR worries."
 
@@ -50,3 +53,23 @@ def test_eval_prints_per_label_metrics(db, tmp_path, capsys):
                  "--model", "keyword"]) == 0
     out = capsys.readouterr().out
     assert "issue.information_sharing" in out and "micro" in out and "macro" in out
+
+
+def test_sections_carry_the_labels_and_top_scores_of_their_passages(db, capsys):
+    assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
+    assert main(["--db", str(db), "export", "passages", "--format", "jsonl"]) == 0
+    passages = [json.loads(line) for line in capsys.readouterr().out.splitlines()[1:]]
+    assert main(["--db", str(db), "export", "sections", "--format", "jsonl"]) == 0
+    [section] = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert section["labels"] == passages[0]["labels"]
+    assert section["scores"] == {label: max(p["scores"][label] for p in passages)
+                                 for label in load_codebook().ids}
+
+
+
+def test_tagging_again_retags_only_when_the_codebook_version_changed(db):
+    with Store.open(db, create=False) as store:
+        assert tag_store(store, KeywordTagger()) == 2
+        assert tag_store(store, KeywordTagger()) == 0
+        newer = dataclasses.replace(load_codebook(), version="next")
+        assert tag_store(store, KeywordTagger(newer)) == 2

@@ -5,12 +5,19 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from reportmine.tagging.codebook import HOLDING, load_codebook, with_implied
-from reportmine.tagging.keywords import default_matcher
-from reportmine.tagging.model import TrainedTagger, training_set
+from reportmine.tagging.codebook import HOLDING, Codebook, Label, load_codebook, with_implied
+from reportmine.tagging.context import (PassageEvidence, gather_evidence, heading_of,
+                                        run_in_heading, with_neighbours)
+from reportmine.tagging.conventions import default_conventions
+from reportmine.tagging.keywords import KeywordMatcher, default_matcher
+from reportmine.tagging.model import (HEADING_RULE_SCORE, TrainedTagger, blend,
+                                      leave_one_report_out, training_set)
 from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tag, apply_conventions
+from reportmine.errors import ReportmineError
+from reportmine.text import nlp, normalise
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK_MD = ROOT.parent / "shared" / "CODEBOOK.md"
@@ -26,11 +33,79 @@ def test_codebook_yaml_has_every_codebook_md_label():
     assert all(label.patterns and label.definition for label in codebook.labels)
 
 
-def test_keyword_matcher_finds_inflected_evidence():
+def test_every_codebook_label_has_an_example_passage():
+    assert all(label.examples for label in load_codebook().labels)
+
+
+def _situations(text: str) -> list[str]:
+    return [s.name for s in default_conventions().situations_in(nlp()(text))]
+
+
+def test_convention_situation_is_found_when_its_concepts_share_a_sentence():
+    assert _situations("The two boroughs now run a joint panel with their neighbouring "
+                       "authority.") == ["panel merged or joint with a neighbouring area"]
+
+
+def test_convention_situation_needs_its_concepts_in_one_sentence():
+    assert _situations("The panel met monthly. It was a joint effort. "
+                       "The neighbouring area was busy.") == []
+
+
+def test_convention_rule_assigns_its_label_bundle_with_evidence():
+    [evidence] = gather_evidence([PassageInput(
+        "Team managers said staff were exhausted after a year of lockdown casework.")])
+    rule = "rule: staff exhaustion or burnout"
+    assert evidence.rules == {"issue.workforce": [rule], "jtd.leading_with_care": [rule]}
+
+
+def test_keyword_matcher_matches_patterns_as_lemmas():
     found = default_matcher().evidence(
-        "The panels were merged with a neighbouring area; sharing information under GDPR.")
-    assert "gdpr" in found["issue.information_sharing"]
-    assert "panels" in found["issue.governance_accountability"]
+        "The panels were merged, and agencies were sharing information under GDPR.")
+    assert found["issue.information_sharing"] == ["sharing information", "gdpr"]
+    assert "merged" in found["jtd.blurring_boundaries"]  # pattern "merge"
+
+
+def test_pattern_matches_its_plural_too():
+    codebook = Codebook("test", (Label("x.meeting", "Test label", "about board meetings",
+                                       patterns=("board meeting",)),))
+    found = KeywordMatcher(codebook).evidence("Two board meetings and one board meeting.")
+    assert found == {"x.meeting": ["board meetings", "board meeting"]}
+
+
+def test_short_opening_sentence_is_a_run_in_heading():
+    assert run_in_heading("Blurring boundaries. The work crossed the county border.") == \
+        "Blurring boundaries."
+    assert run_in_heading("The partnership merged its two panels into one. It worked.") == ""
+    assert heading_of(PassageInput("Care for the carers. Staff were tired.",
+                                   subheading="2. Workforce:")) == \
+        "2. Workforce: Care for the carers."
+
+
+def test_neighbours_are_the_passages_around_it_in_the_same_section():
+    rows = [{"report_id": "r", "position": pos, "section": sec, "text": text}
+            for pos, sec, text in ((0, "section.goal", "a"), (0, "section.goal", "b"),
+                                   (1, "section.approach", "c"))]
+    inputs = with_neighbours(rows)
+    assert [(p.before, p.after) for p in inputs] == [("", "b"), ("a", ""), ("", "")]
+
+
+def test_evidence_is_gathered_from_heading_and_neighbours():
+    [evidence] = gather_evidence([PassageInput(
+        "The work went well.", subheading="Blurring boundaries",
+        after="Health colleagues worried about GDPR.")])
+    assert evidence.text == {}
+    assert "blurring boundaries" in evidence.heading["jtd.blurring_boundaries"]
+    assert evidence.neighbours["issue.information_sharing"] == ["gdpr"]
+    assert evidence.lemmas == normalise("The work went well.")
+
+
+def test_blend_weighs_model_and_keywords_and_heading_rule_lifts_score():
+    labels = ["issue.information_sharing", "issue.workforce"]
+    evidence = [PassageEvidence(text={"issue.information_sharing": ["gdpr"]},
+                                heading={"issue.workforce": ["training"]})]
+    scores, rule = blend(np.array([[0.2, 0.1]]), evidence, labels, alpha=0.5)
+    assert scores[0, 0] == pytest.approx(0.5 * 0.2 + 0.5 * 0.5)
+    assert scores[0, 1] == HEADING_RULE_SCORE and rule.tolist() == [[False, True]]
 
 
 def test_complexity_domain_implies_holding_complexity():
@@ -50,14 +125,74 @@ def test_prompt_questions_and_lead_ins_get_no_labels():
         assert not any(t.assigned for t in tagger.tag([PassageInput(text)])[0])
 
 
-def test_model_trained_without_test_or_real_data():
+def test_model_trained_without_real_data():
     gold = {"reports": [
         {"file_name": f"{split}.pdf", "split": split,
          "passages": [{"section": "section.goal", "text": f"{split} text", "labels": []}]}
         for split in ("train", "test", "real")]}
     passages, _, groups = training_set(gold)
     assert groups == ["train.pdf"] and [p.text for p in passages] == ["train text"]
+    _, _, groups = training_set(gold, ("train", "test"))
+    assert groups == ["train.pdf", "test.pdf"]
+    with pytest.raises(ReportmineError):
+        training_set(gold, ("train", "real"))
     if MODEL.exists() and GOLD.exists():  # the shipped model says what it was trained on
         splits = {r["file_name"]: r["split"] for r in json.loads(GOLD.read_text())["reports"]}
         trained_on = TrainedTagger.load(MODEL).info["train_reports"]
-        assert trained_on and all(splits[name] == "train" for name in trained_on)
+        assert trained_on and all(splits[name] != "real" for name in trained_on)
+
+
+@pytest.fixture(scope="module")
+def trained() -> TrainedTagger:
+    if not MODEL.exists():
+        pytest.skip("models/tagger.pkl is absent (run 'reportmine train')")
+    return TrainedTagger.load(MODEL)
+
+
+def test_subheading_naming_a_theme_assigns_it_with_evidence(trained):
+    passage = PassageInput("The work went well and people were pleased with it.",
+                           section="section.joining_the_dots", subheading="Blurring boundaries")
+    tags = {t.label: t for t in trained.tag([passage])[0]}
+    assert tags["jtd.blurring_boundaries"].assigned
+    assert tags["jtd.blurring_boundaries"].score >= HEADING_RULE_SCORE
+    assert "heading: blurring boundaries" in tags["jtd.blurring_boundaries"].evidence
+
+
+def test_trained_tags_have_scores_in_unit_range_and_evidence_when_assigned(trained):
+    gold = json.loads(GOLD.read_text())
+    passages, _, _ = training_set(gold)
+    tags = [t for passage_tags in trained.tag(passages[:60]) for t in passage_tags]
+    assert all(0.0 <= t.score <= 1.0 for t in tags)
+    assigned = [t for t in tags if t.assigned]
+    assert assigned and all(t.evidence for t in assigned)
+
+
+def test_convention_rule_lifts_score_whatever_the_model_says():
+    labels = ["issue.transitions"]
+    evidence = [PassageEvidence(rules={"issue.transitions": ["rule: transition to adult services"]})]
+    scores, rule = blend(np.array([[0.0]]), evidence, labels)
+    assert scores[0, 0] == HEADING_RULE_SCORE and rule.tolist() == [[True]]
+
+
+def test_trained_tagger_gives_rule_evidence_for_a_convention(trained):
+    passage = PassageInput("Reflective supervision is now offered to every practitioner "
+                           "in the exploitation team.", section="section.disruption")
+    tags = {t.label: t for t in trained.tag([passage])[0]}
+    for label in ("issue.workforce", "jtd.leading_with_care"):
+        assert tags[label].assigned
+        assert "rule: reflective supervision" in tags[label].evidence
+
+
+def test_leave_one_report_out_scores_every_report_of_the_training_splits():
+    def passage(i: int) -> dict:
+        if i % 2:
+            return {"section": "section.approach", "labels": ["issue.information_sharing"],
+                    "text": f"Agencies number {i} could not share information under GDPR."}
+        return {"section": "section.approach", "labels": ["issue.covid_digital"],
+                "text": f"Lockdown number {i} moved the sessions online for months."}
+    gold = {"reports": [{"file_name": f"r{n}.pdf", "split": split,
+                         "passages": [passage(i) for i in range(6)]}
+                        for n, split in enumerate(("train", "train", "test", "real"))]}
+    cv = leave_one_report_out(gold, ("train", "test"))
+    assert cv.n_reports == 3 and set(cv.per_report_micro) == {"r0.pdf", "r1.pdf", "r2.pdf"}
+    assert cv.macro_f1 == 1.0  # both labels found in every held-out report

@@ -90,17 +90,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("tag", parents=[common], help="tag passages with codebook labels",
                        description="Score stored passages against every codebook label "
                                    "(trained model if models/tagger.pkl or $REPORTMINE_MODEL "
-                                   "exists, else codebook keywords). Only untagged passages "
-                                   "unless --all.")
+                                   "exists, else codebook keywords). Only passages not yet "
+                                   "tagged with this codebook and model version, unless --all.")
     p.add_argument("--all", action="store_true", help="re-tag every passage")
     p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
                    help="which tagger (default: auto)")
     p.set_defaults(func=_tag)
 
-    p = sub.add_parser("train", parents=[common], help="train the tagger on gold 'train' data",
-                       description="Train the passage tagger on split 'train' of the gold "
-                                   "file only and save it with a model card.")
+    p = sub.add_parser("train", parents=[common], help="train the tagger on gold data",
+                       description="Train the passage tagger on the fictional gold splits "
+                                   "(never 'real') and save it with a model card holding "
+                                   "leave-one-report-out and held-out figures.")
     p.add_argument("--gold", type=Path, default=Path("corpus/gold.json"), metavar="FILE")
+    p.add_argument("--splits", choices=("train", "train+test"), default="train",
+                   help="gold splits to train on (default: train, which keeps 'test' "
+                        "held out for the tagger and for ask/compare evaluation)")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                    help="model file (default: models/tagger.pkl)")
     p.set_defaults(func=_train)
@@ -108,13 +112,102 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", parents=[common], help="evaluate against gold annotations",
                        description="Per-label precision/recall/F1 against a gold file whose "
                                    "reports have been ingested into the database.")
-    p.add_argument("what", choices=("tagging",), help="what to evaluate")
+    p.add_argument("what", choices=("tagging", "ask", "compare"),
+                   help="what to evaluate (ask: the gold questions; compare: shared learning "
+                        "against the gold learning points; --model applies to tagging only)")
     p.add_argument("--gold", type=Path, required=True, metavar="FILE")
-    p.add_argument("--split", choices=("test", "real", "train", "all"), default="test")
+    p.add_argument("--split", choices=("test", "real", "train", "all", "test+real"),
+                   default="test", help="gold reports to score on (test+real: compare only)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--model", choices=("keyword", "trained"), default="trained")
+    p.add_argument("--top", type=_count, default=20, metavar="N",
+                   help="compare: shared-learning entries searched for each point (default: 20)")
     p.set_defaults(func=_eval)
+
+    p = sub.add_parser("nightly", parents=[common], help="unattended ingestion for cron/systemd",
+                       description="Pick up new reports from every SRC: a folder (recursive; "
+                                   "hidden files and *.part/*.crdownload skipped), a web page "
+                                   "whose links to *.pdf are followed, the URL of one PDF, or a "
+                                   "text file of URLs. Bytes seen before are not parsed again; "
+                                   "the same bytes elsewhere are another location of the same "
+                                   "report; changed bytes at a location are a new version that "
+                                   "supersedes the old. Downloads are kept in <db stem>.blobs/ "
+                                   "beside the database. One run at a time per database. Prints "
+                                   "a summary; exits 0 when the run completed, even with "
+                                   "quarantined or unfetchable files, 1 when it could not run.")
+    p.add_argument("--source", action="append", required=True, metavar="SRC",
+                   help="folder, web page, PDF URL or URL-list file (repeatable)")
+    p.add_argument("--summary", type=Path, metavar="FILE",
+                   help="also write the run summary as JSON (written even if the run fails)")
+    p.add_argument("--digest", type=Path, metavar="FILE",
+                   help="write a Markdown 'what's new' digest of this run (only when asked)")
+    p.add_argument("--timeout", type=_positive, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"time limit for parsing one file (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--fetch-timeout", type=_positive, default=60.0, metavar="SECONDS",
+                   help="time limit for one download (default: 60)")
+    p.add_argument("--max-size", type=_positive, default=200.0, metavar="MB",
+                   help="largest file downloaded, in MB (default: 200)")
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                   help="files parsed at once (default: 2, or 1 on one core)")
+    p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
+                   help="tagger for new passages (default: auto)")
+    p.add_argument("--parser", default=DEFAULT_PARSER, metavar="MODULE:FUNCTION",
+                   help=f"parse function to use (default: {DEFAULT_PARSER})")
+    p.add_argument("--retry-quarantined", action="store_true",
+                   help="parse quarantined bytes once more (e.g. after a parser upgrade)")
+    p.add_argument("--quiet", action="store_true",
+                   help="no line per new, updated, duplicate or failed file on stderr")
+    p.set_defaults(func=_nightly)
+
+    p = sub.add_parser("ask", parents=[common], help="answer a cross-area question",
+                       description="Answer a question across the current reports: passages "
+                                   "grouped by partnership, best first, each cited to section "
+                                   "and page. Places, sizes, methodologies, delivery and "
+                                   "'since YYYY' in the question become filters, as do the flags.",
+                       epilog="Example: reportmine ask 'Which areas merged their exploitation "
+                              "panel with a neighbour?' --region 'North West'")
+    p.add_argument("question", metavar="QUESTION", help="the question, in plain words")
+    p.add_argument("--region", help="only partnerships in this region")
+    p.add_argument("--label", metavar="ID", help="only passages tagged with this codebook label")
+    p.add_argument("--partnership", metavar="P", help="only partnerships whose name contains P")
+    p.add_argument("--since", type=_year, metavar="YYYY",
+                   help="only projects that commenced in or after this year")
+    p.add_argument("--k", type=_count, default=None, metavar="N",
+                   help="at most N partnerships (default: 20)")
+    p.add_argument("--format", choices=("text", "md", "json"), default="text")
+    p.set_defaults(func=_ask)
+    p = sub.add_parser("compare", parents=[common], help="compare partnerships' learning",
+                       description="Comparative summary of the current reports: a framework "
+                                   "matrix (partnerships x labels, with a score, passage count "
+                                   "and representative sentences), learning shared across "
+                                   "partnerships, distinctive and transferable learning. Every "
+                                   "sentence is quoted verbatim with report, section and page. "
+                                   "md and json go to stdout unless -o is given; html and xlsx "
+                                   "need -o. Markdown charts are written to <stem>_files/.",
+                       epilog="Example: reportmine compare --format html -o summary.html")
+    p.add_argument("--label", action="append", metavar="ID",
+                   help="only this codebook label (repeatable; default: all)")
+    p.add_argument("--region", action="append", metavar="R",
+                   help="only partnerships in this region (repeatable)")
+    p.add_argument("--partnership", action="append", metavar="P",
+                   help="only partnerships whose name contains P (repeatable)")
+    p.add_argument("--format", choices=("md", "html", "json", "xlsx"),
+                   help="output format (default: from the -o suffix, else md)")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="output file")
+    p.set_defaults(func=_compare)
     return parser
+
+
+def _year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"not a year (YYYY): {text!r}")
+    return int(text)
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(text)
 
 
 def _db(args: argparse.Namespace) -> str:
@@ -166,21 +259,24 @@ def _read_gold(path: Path) -> dict[str, Any]:
 
 def _train(args: argparse.Namespace) -> int:
     from reportmine.tagging.card import write_card
-    from reportmine.tagging.model import train
+    from reportmine.tagging.model import leave_one_report_out, train
     from reportmine.tagging.run import default_model_path
 
-    model = train(_read_gold(args.gold))
+    gold, splits = _read_gold(args.gold), tuple(args.splits.split("+"))
+    model = train(gold, splits)
     out = args.output or default_model_path()
     model.save(out)
-    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, model))
+    report_cv = leave_one_report_out(gold, splits)
+    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, model), report_cv)
     print(f"trained on {model.info['n_passages']} passages of "
-          f"{len(model.info['train_reports'])} 'train' reports "
-          f"(CV micro F1 {model.info['cv_micro_f1']:.3f}); saved {out}")
+          f"{len(model.info['train_reports'])} reports of {args.splits} (leave-one-report-out "
+          f"micro F1 {report_cv.micro_f1:.3f}); saved {out}")
     return 0
 
 
 def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
-    """Test and real metrics for the model card, when the database holds those reports."""
+    """Metrics on the test and real splits the model was not trained on, for
+    the model card, when the database holds those reports."""
     from reportmine.tagging.evaluate import evaluate
     from reportmine.tagging.tagger import KeywordTagger
 
@@ -191,6 +287,8 @@ def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
     results: dict[str, Any] = {}
     with Store.open(db, create=False) as store:
         for split in ("test", "real"):
+            if split in model.info["splits"]:
+                continue
             for name, tagger in (("keyword", KeywordTagger()), ("trained", model)):
                 try:
                     results[f"{name} / {split}"] = evaluate(store, gold, tagger, split)
@@ -203,6 +301,10 @@ def _eval(args: argparse.Namespace) -> int:
     from reportmine.tagging.evaluate import evaluate
     from reportmine.tagging.run import load_tagger
 
+    if args.what == "ask":
+        return _eval_ask(args)
+    if args.what == "compare":
+        return _eval_compare(args)
     gold = _read_gold(args.gold)
     tagger = load_tagger(args.model)
     with Store.open(_db(args), create=False) as store:
@@ -296,6 +398,97 @@ def _export(args: argparse.Namespace) -> int:
         n = export(store, args.kind, fmt, args.output)
     if args.output:
         print(f"wrote {n} {args.kind} to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _nightly(args: argparse.Namespace) -> int:
+    from reportmine.nightly import NightlyOptions, RunFailed, run_nightly, sigterm_interrupts
+    from reportmine.nightly.digest import run_digest
+
+    if args.jobs < 1:
+        raise _UsageError(f"argument --jobs: must be at least 1: {args.jobs}")
+    options = NightlyOptions(parse_timeout=args.timeout, fetch_timeout=args.fetch_timeout,
+                             max_bytes=int(args.max_size * 2**20), jobs=args.jobs,
+                             parser=args.parser, model=args.model,
+                             retry_quarantined=args.retry_quarantined,
+                             log=None if args.quiet else sys.stderr)
+    try:
+        with sigterm_interrupts():
+            summary = run_nightly(args.source, _db(args), options)
+    except RunFailed as e:
+        if args.summary:
+            _write_text(args.summary, json.dumps(e.summary.as_dict(), indent=2,
+                                                 ensure_ascii=False))
+        raise
+    print(summary.text())
+    if args.summary:
+        _write_text(args.summary, json.dumps(summary.as_dict(), indent=2, ensure_ascii=False))
+    if args.digest:
+        with Store.open(_db(args), create=False) as store:
+            _write_text(args.digest, run_digest(store, summary))
+    return 0
+
+
+def _write_text(path: Path, text: str) -> None:
+    from reportmine.export import _atomic
+
+    with _atomic(path, binary=False) as out:
+        out.write(text + "\n")
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from reportmine.ask import DEFAULT_K, ask
+
+    with Store.open(_db(args), create=False) as store:
+        answer = ask(store, args.question, region=args.region, label=args.label,
+                     partnership=args.partnership, since=args.since, k=args.k or DEFAULT_K)
+    if args.format == "json":
+        print(json.dumps(answer.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(answer.text(markdown=args.format == "md"))
+    return 0
+
+
+def _eval_ask(args: argparse.Namespace) -> int:
+    from reportmine.ask.evaluate import evaluate
+
+    gold = _read_gold(args.gold)
+    with Store.open(_db(args), create=False) as store:
+        result = evaluate(store, gold)
+    print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from reportmine.compare import compare
+    from reportmine.compare.render import FORMATS as COMPARE_FORMATS, render
+
+    fmt = args.format
+    if fmt is None:
+        suffix = args.output.suffix.lower().lstrip(".") if args.output else ""
+        fmt = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
+        fmt = fmt if fmt in COMPARE_FORMATS else "md"
+    with Store.open(_db(args), create=False) as store:
+        comparison = compare(store, labels=args.label, regions=args.region,
+                             partnerships=args.partnership)
+    text = render(comparison, fmt, args.output)
+    if text is not None:
+        print(text)
+    else:
+        print(f"wrote {fmt} comparison of {len(comparison.rows)} partnerships to {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def _eval_compare(args: argparse.Namespace) -> int:
+    from reportmine.compare.evaluate import SPLITS, evaluate
+
+    if args.split not in SPLITS:
+        raise ReportmineError(f"eval compare takes --split {' or '.join(SPLITS)}")
+    gold = _read_gold(args.gold)
+    with Store.open(_db(args), create=False) as store:
+        result = evaluate(store, gold, args.split, args.top)
+    print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())
     return 0
 
 

@@ -26,7 +26,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                 *METADATA_FIELDS, "warnings", "metadata_raw", "n_sections", "n_passages",
                 "ingested_at"),
     "sections": ("report_id", "file_name", "section", "heading", "position", "page",
-                 "subheadings"),
+                 "subheadings", "labels", "scores"),
     "passages": ("report_id", "file_name", "partnership", "region", "section", "heading",
                  "subheading", "passage_id", "page", "kind", "row", "column", "text",
                  "labels", "scores", "footnotes"),

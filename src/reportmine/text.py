@@ -25,8 +25,11 @@ def _lemma_table() -> Table:
     return load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
+@lru_cache(maxsize=None)
 def lemma(word: str) -> str:
-    """The lowercase lemma of one word ("Partnerships" -> "partnership")."""
+    """The lowercase lemma of one word ("Partnerships" -> "partnership");
+    cached, since report prose repeats a small vocabulary and the lookup
+    table is slow to query."""
     w = word.lower().translate(_APOSTROPHES)
     if w == "'s":  # possessive far more often than "is"/"has" in report prose
         return w
@@ -48,6 +51,11 @@ def nlp() -> Language:
     return pipeline
 
 
+def doc_lemmas(doc: Doc) -> str:
+    """A `nlp()` doc's word lemmas, space-separated (punctuation dropped)."""
+    return " ".join(t.norm_ for t in doc if not (t.is_punct or t.is_space))
+
+
 def lemmas(text: str) -> list[str]:
     """Lowercase lemmas of the word tokens of `text` (punctuation dropped)."""
     return [t.norm_ for t in nlp()(text) if not (t.is_punct or t.is_space)]
@@ -55,13 +63,13 @@ def lemmas(text: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """`text` as space-separated lowercase lemmas, for indexes and vectorisers."""
-    return " ".join(lemmas(text))
+    return doc_lemmas(nlp()(text))
 
 
 def normalise_many(texts: Iterable[str], batch_size: int = 256) -> Iterator[str]:
     """`normalise` over many texts, batched through the pipeline."""
     for doc in nlp().pipe(texts, batch_size=batch_size):
-        yield " ".join(t.norm_ for t in doc if not (t.is_punct or t.is_space))
+        yield doc_lemmas(doc)
 
 
 _SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)]*(\s+)(?=[\"'\u201c\u2018(]*[A-Z0-9])")

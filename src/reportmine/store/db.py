@@ -29,8 +29,20 @@ SELECT r.report_id, r.file_name, r.sha256, r.status, r.n_pages, r.title,
 FROM reports r {{where}} ORDER BY r.file_name, r.report_id
 """
 
+# A section carries the labels of its passages: a label is assigned when any
+# passage has it, and its score is the highest passage score.
 _SECTIONS_SQL = """
-SELECT s.report_id, r.file_name, s.section, s.heading, s.position, s.page, s.subheadings
+SELECT s.report_id, r.file_name, s.section, s.heading, s.position, s.page, s.subheadings,
+       (SELECT json_group_array(label) FROM (
+            SELECT t.label FROM tags t JOIN passages p ON p.passage_id = t.passage_id
+            WHERE p.report_id = s.report_id AND p.position = s.position
+            GROUP BY t.label HAVING max(t.assigned) ORDER BY max(t.score) DESC, t.label))
+           AS labels,
+       (SELECT json_group_object(label, score) FROM (
+            SELECT t.label, max(t.score) AS score FROM tags t
+            JOIN passages p ON p.passage_id = t.passage_id
+            WHERE p.report_id = s.report_id AND p.position = s.position GROUP BY t.label))
+           AS scores
 FROM sections s JOIN reports r USING (report_id) {where}
 ORDER BY r.file_name, s.report_id, s.position
 """
@@ -103,7 +115,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All-or-nothing writes: commit on success, roll back on any error."""
+        """All-or-nothing writes: commit on success, roll back on any error.
+
+        Inside another transaction this is a savepoint, so a caller can group
+        several writes (a report, its tags, its run record) into one commit."""
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            self.conn.execute("RELEASE nested")
+            return
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
@@ -197,15 +222,23 @@ class Store:
             raise ReportmineError(f"cannot quarantine {file_name}: {e}") from e
         return rid
 
-    def untagged_passages(self, all_passages: bool = False) -> list[dict[str, Any]]:
-        """Passages (with section id) lacking tags, or every passage with `all_passages`."""
-        where = "" if all_passages else \
-            "WHERE NOT EXISTS (SELECT 1 FROM tags t WHERE t.passage_id = p.passage_id)"
+    def untagged_passages(self, all_passages: bool = False,
+                          versions: tuple[str, str] | None = None) -> list[dict[str, Any]]:
+        """Passages (with section id) lacking tags, or lacking tags of the given
+        (codebook_version, model_version), or every passage with `all_passages`."""
+        where, params = "", ()
+        if not all_passages:
+            same = "" if versions is None else \
+                "AND t.codebook_version = ? AND t.model_version = ?"
+            where = f"""WHERE NOT EXISTS (SELECT 1 FROM tags t
+                                          WHERE t.passage_id = p.passage_id {same})"""
+            params = versions or ()
         rows = self.conn.execute(
-            f"""SELECT p.passage_id, p.text, p.kind, p.subheading, s.section
+            f"""SELECT p.passage_id, p.report_id, p.position, p.text, p.kind, p.subheading,
+                       s.section
                 FROM passages p JOIN sections s
                 ON s.report_id = p.report_id AND s.position = p.position {where}
-                ORDER BY p.id""").fetchall()
+                ORDER BY p.id""", params).fetchall()
         return [dict(row) for row in rows]
 
     def save_tags(self, tags: dict[str, list[Any]], codebook_version: str,

@@ -116,6 +116,55 @@ MIGRATIONS: list[str] = [
     CREATE VIEW current_reports AS
         SELECT * FROM reports WHERE status = 'ok' AND superseded_by IS NULL;
     """,
+    # 4: passages as lowercase lemmas, one sentence per '|', for `reportmine ask`.
+    # Lemmatising needs Python, so triggers only queue new or edited passages in
+    # passages_lemma_pending; reportmine.ask.index fills the index from the queue.
+    """
+    CREATE VIRTUAL TABLE passages_lemma_fts USING fts5 (lemmas);
+    CREATE VIRTUAL TABLE passages_lemma_vocab USING fts5vocab (passages_lemma_fts, 'row');
+    CREATE TABLE passages_lemma_pending (id INTEGER PRIMARY KEY);
+    INSERT INTO passages_lemma_pending (id) SELECT id FROM passages;
+    CREATE TRIGGER passages_lemma_ai AFTER INSERT ON passages BEGIN
+        INSERT OR IGNORE INTO passages_lemma_pending (id) VALUES (new.id);
+    END;
+    CREATE TRIGGER passages_lemma_ad AFTER DELETE ON passages BEGIN
+        DELETE FROM passages_lemma_fts WHERE rowid = old.id;
+        DELETE FROM passages_lemma_pending WHERE id = old.id;
+    END;
+    CREATE TRIGGER passages_lemma_au AFTER UPDATE OF text ON passages BEGIN
+        DELETE FROM passages_lemma_fts WHERE rowid = old.id;
+        INSERT OR IGNORE INTO passages_lemma_pending (id) VALUES (new.id);
+    END;
+    """,
+    # 5: nightly ingestion: one row per run with its counts and reasons, the HTTP
+    # validators of each downloaded URL (conditional requests), and the report
+    # currently published at each location, whose change of bytes is a new version.
+    """
+    CREATE TABLE runs (
+        run_id      INTEGER PRIMARY KEY,
+        started_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+        finished_at TEXT,
+        status      TEXT NOT NULL
+                    CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+        sources     TEXT NOT NULL DEFAULT '[]',
+        counts      TEXT NOT NULL DEFAULT '{}',
+        reasons     TEXT NOT NULL DEFAULT '[]',
+        report_ids  TEXT NOT NULL DEFAULT '[]',
+        error       TEXT
+    );
+    CREATE TABLE http_cache (
+        url           TEXT PRIMARY KEY,
+        etag          TEXT,
+        last_modified TEXT,
+        sha256        TEXT NOT NULL,
+        fetched_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE TABLE location_heads (
+        location  TEXT PRIMARY KEY,
+        report_id TEXT NOT NULL REFERENCES reports (report_id) ON DELETE CASCADE,
+        since     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    """,
 ]
 
 

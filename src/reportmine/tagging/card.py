@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT, Evaluation
-from reportmine.tagging.model import TrainedTagger
+from reportmine.tagging.conventions import SITUATIONS
+from reportmine.tagging.model import ReportCV, TrainedTagger
+
+TARGET_MICRO = 0.70
+TARGET_MACRO = 0.60
 
 
 def _table(results: dict[str, Evaluation]) -> list[str]:
@@ -25,29 +29,76 @@ def _table(results: dict[str, Evaluation]) -> list[str]:
     return lines
 
 
+def _target_status(results: dict[str, Evaluation]) -> str:
+    """Which held-out evaluations of the trained model meet the targets."""
+    parts = []
+    for name, r in results.items():
+        if name.startswith("trained"):
+            met = r.micro["f1"] >= TARGET_MICRO and r.macro["f1"] >= TARGET_MACRO
+            parts.append(f"{name.split('/')[-1].strip()}: {'met' if met else 'not met'} "
+                         f"(micro {r.micro['f1']:.3f}, macro {r.macro['f1']:.3f})")
+    return ("Held-out: " + "; ".join(parts) + ".") if parts else ""
+
+
+def _report_cv_lines(report_cv: ReportCV, info: dict) -> list[str]:
+    met = report_cv.micro_f1 >= TARGET_MICRO and report_cv.macro_f1 >= TARGET_MACRO
+    return ["## Leave-one-report-out cross-validation", "",
+            f"Each of the {report_cv.n_reports} training reports ({' + '.join(info['splits'])}) "
+            "scored by a model trained on the others, with its thresholds chosen by "
+            "grouped 5-fold CV inside those others, so no figure below saw its report: "
+            f"micro F1 **{report_cv.micro_f1:.3f}**, macro F1 **{report_cv.macro_f1:.3f}** "
+            f"(support ≥ {MACRO_MIN_SUPPORT}); targets {'met' if met else 'not met'}. "
+            "Optimistic for other writers: all these reports share one authoring style, the "
+            "codebook patterns were written with the train split in view, and the structural "
+            "choices (blend weight, threshold cap, rules) were made with the test split as a "
+            "style-shift proxy.", "",
+            "| report | micro F1 |", "|---|---|",
+            *[f"| {name} | {f1:.3f} |" for name, f1 in report_cv.per_report_micro.items()], ""]
+
+
 def write_card(model: TrainedTagger, path: Path,
-               results: dict[str, Evaluation] | None = None) -> None:
-    """Render the card; `results` maps a column name ("trained / test") to an evaluation."""
+               results: dict[str, Evaluation] | None = None,
+               report_cv: ReportCV | None = None) -> None:
+    """Render the card; `results` maps a column name ("trained / real") to an
+    evaluation on a split the model was not trained on."""
     info = model.info
+    splits = info["splits"]
     lines = [
         "# reportmine passage tagger — model card", "",
         f"- model version: `{model.version}`; codebook version: `{model.codebook_version}`",
         f"- gold file version: {info.get('gold_version')}",
         "- model: one logistic regression per label (class-weight balanced, "
-        f"C={info['C']}) over TF-IDF word 1–2-grams of the passage text, TF-IDF of its "
-        "section id and subheading, and codebook keyword-hit counts per label.",
+        f"C={info['C']}) over TF-IDF lemma 1–2-grams of the passage text, its section, "
+        "every label's codebook pattern hits, and the label's own context evidence "
+        "(pattern hits in the passage, in its sub-heading or run-in heading, and in its "
+        "neighbours in the same section). Patterns are matched on lowercase lemmas "
+        "(spaCy PhraseMatcher on NORM, `reportmine.text`).",
+        f"- score = {info['alpha']} × model probability + {1 - info['alpha']:.1f} × keyword "
+        "score (1 − 0.5^distinct pattern terms), assigned at or above the label's threshold "
+        f"(at most {info['threshold_cap']}). Rules assign a label with score ≥ 0.9 whatever "
+        "the model says: a pattern hit in the heading (sub-heading rule), and the "
+        f"{len(SITUATIONS)} coding-convention situations of CODEBOOK.md (evidence "
+        "`rule: <situation>`; `tagging/conventions.py`, concepts co-occurring in one "
+        "sentence). Sections carry the labels of their passages (assigned if any passage "
+        "is; score = highest passage score).",
         "- conventions applied after scoring: headings, lead-ins, prompt questions and "
         "table headers get no labels; a `jtd.complexity.*` label implies "
         "`jtd.holding_complexity`.",
         f"- training data: {info['n_passages']} passages of the {len(info['train_reports'])} "
-        "reports of split `train` of corpus/gold.json only: "
-        + ", ".join(info["train_reports"]) + ". No `test` or `real` report was used for "
-        "training, pattern writing or threshold tuning.",
-        f"- thresholds: per label, the F1-maximising value of grouped (per-report) 5-fold "
-        f"cross-validation on the train split; CV micro F1 {info['cv_micro_f1']:.3f}.", "",
+        f"reports of split(s) {' + '.join(f'`{s}`' for s in splits)} of corpus/gold.json: "
+        + ", ".join(info["train_reports"]) + ". The `real` reports were never used for "
+        "training, pattern or rule writing, or any choice: they are the held-out figure.",
+        "- protocol: the blend weight, the threshold cap and the use of rules are structural "
+        "choices made by training on `train` only and scoring `test` as a proxy for an "
+        "unseen style; the codebook patterns and convention rules were written from "
+        "CODEBOOK.md and checked on `train` only. C and the per-label thresholds maximise F1 "
+        "in grouped (per-report) 5-fold CV on the training data (CV micro F1 "
+        f"{info['cv_micro_f1']:.3f}).", "",
         "| label | threshold |", "|---|---|",
         *[f"| `{k}` | {v:.2f} |" for k, v in model.thresholds.items()], "",
     ]
+    if report_cv:
+        lines += _report_cv_lines(report_cv, info)
     if results:
         lines += ["## Held-out metrics", "",
                   "Gold passages matched to parsed passages by normalised text (exact, else the "
@@ -58,16 +109,19 @@ def write_card(model: TrainedTagger, path: Path,
                   "two real reports, so their per-label figures are noisy).", "",
                   *_table(results), "",
                   "## Limitations", "",
-                  "- The training reports are synthetic-style sample reports; on the two real "
-                  "reports, whose wording is longer and looser, the trained model loses recall "
-                  "and scores below the keyword baseline. More annotated real reports are the "
-                  "fix; thresholds were not (and must not be) tuned on them.",
-                  "- Matching is on suffix-stripped lowercase tokens, not lemmas "
-                  "(spacy-lookups-data is not installed).", "",
+                  f"- Trained on {info['n_passages']} passages of "
+                  f"{len(info['train_reports'])} sample reports. Targets on reports never "
+                  f"used for training or tuning: micro F1 ≥ {TARGET_MICRO:.2f}, macro F1 ≥ "
+                  f"{TARGET_MACRO:.2f}. " + _target_status(results) + " Many labels depend on "
+                  "inference that neither patterns nor n-grams of so few passages capture; "
+                  "more annotated reports (in other writing styles) are the fix. Nothing was "
+                  "tuned on the real reports.", "",
                   "Reproduce: `reportmine --db DB ingest corpus/ ../shared/corpus/real/`, then "
-                  "`reportmine --db DB train --gold corpus/gold.json` and "
+                  f"`reportmine --db DB train --gold corpus/gold.json --splits {'+'.join(splits)}` "
+                  "(prints the leave-one-report-out figure) and "
                   "`reportmine --db DB eval tagging --gold corpus/gold.json --split test|real "
-                  "--model keyword|trained`.", ""]
+                  "--model keyword|trained` (only splits not trained on are held out). Speed: "
+                  "`python benchmarks/tag.py`.", ""]
     else:
         lines += ["No held-out metrics: the gold reports were not in the database at "
                   "training time (see `reportmine eval tagging`).", ""]

@@ -20,7 +20,8 @@ HOLDING = "jtd.holding_complexity"
 
 @dataclass(frozen=True)
 class Label:
-    """One codebook label with the phrases that count as keyword evidence."""
+    """One codebook label with the phrases that count as keyword evidence and
+    example passages (drawn from the train split) for the people editing it."""
 
     id: str
     name: str
@@ -28,6 +29,7 @@ class Label:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def load_codebook(path: str | None = None) -> Codebook:
         labels.append(Label(
             id=item["id"], name=item["name"], definition=item["definition"],
             include=tuple(item.get("include") or ()), exclude=tuple(item.get("exclude") or ()),
-            patterns=tuple(str(p) for p in item.get("patterns") or ())))
+            patterns=tuple(str(p) for p in item.get("patterns") or ()),
+            examples=tuple(str(e) for e in item.get("examples") or ())))
     ids = [label.id for label in labels]
     if len(ids) != len(set(ids)):
         raise ReportmineError(f"codebook {file} repeats a label id")

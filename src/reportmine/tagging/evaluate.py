@@ -15,7 +15,7 @@ from typing import Any
 from reportmine.errors import ReportmineError
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook, with_implied
-from reportmine.tagging.run import to_input
+from reportmine.tagging.context import with_neighbours
 from reportmine.tagging.tagger import Tagger
 
 MACRO_MIN_SUPPORT = 5
@@ -61,7 +61,7 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
             "support": tp + fn}
 
 
-def _match(norm: str, by_text: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _match(norm: str, by_text: dict[str, int]) -> int | None:
     """Exact normalised text, else the shortest stored passage containing the gold
     text (the parser merged it with a neighbour or kept a list number)."""
     if norm in by_text:
@@ -85,19 +85,19 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     n_gold = n_matched = 0
     for report in reports:
         rows = store.passages(stored[report["file_name"]])
-        by_text: dict[str, dict[str, Any]] = {}
-        for row in rows:
-            by_text.setdefault(normalise(row["text"]), row)
+        rows = [{**row, "position": row["section_position"]} for row in rows]
+        by_text: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            by_text.setdefault(normalise(row["text"]), i)
         gold_passages = [p for p in report["passages"] if normalise(p["text"])]
         matched = [_match(normalise(p["text"]), by_text) for p in gold_passages]
-        inputs = [to_input(m) for m in matched if m is not None]
-        predicted = iter(tagger.tag(inputs))
+        predicted = tagger.tag(with_neighbours(rows))
         for g, m in zip(gold_passages, matched):
             n_gold += 1
             pred: set[str] = set()
             if m is not None:
                 n_matched += 1
-                pred = {t.label for t in next(predicted) if t.assigned}
+                pred = {t.label for t in predicted[m] if t.assigned}
             truth = set(with_implied(g.get("labels") or []))
             for label in ids:
                 c = counts[label]

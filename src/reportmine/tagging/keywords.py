@@ -1,57 +1,25 @@
 """Keyword baseline: one spaCy PhraseMatcher rule per label, giving evidence spans.
 
-No pretrained pipeline or lookup tables can be downloaded on the target
-machines, so matching runs on spacy.blank("en") with a tiny suffix stripper
-written into Token.norm_: "panels", "sharing" and "shared" then meet
-"panel" and "share" in the patterns without a lemmatiser.
+Patterns and passages go through the same shared pipeline (`reportmine.text`:
+spacy.blank("en") with lowercase lookup lemmas in Token.norm_), and the
+matcher compares NORM, so "panels were merged" meets the pattern "merge
+panel" and "sharing information" meets "share information".
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-import spacy
-from spacy.language import Language
+from spacy.attrs import NORM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from reportmine.tagging.codebook import Codebook, load_codebook
+from reportmine.text import nlp
 
 _NO_LABEL_KINDS = {"table_header", "header", "heading"}
-
-
-def stem(word: str) -> str:
-    """Crude, deterministic suffix stripping (plural, -ing, -ed, final -e)."""
-    w = word.lower().replace("\u2019", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        w = w[:-3] + "y"
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if len(w) > 5 and w.endswith("ing"):
-        w = w[:-3]
-    elif len(w) > 4 and w.endswith("ed"):
-        w = w[:-2]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    return w
-
-
-@Language.component("reportmine_stem")
-def _stem_component(doc: Doc) -> Doc:
-    for token in doc:
-        token.norm_ = stem(token.text)
-    return doc
-
-
-@lru_cache(maxsize=1)
-def nlp() -> Language:
-    """The shared blank English pipeline with the stemming component."""
-    pipeline = spacy.blank("en")
-    pipeline.add_pipe("reportmine_stem")
-    return pipeline
 
 
 def no_label_passage(text: str, kind: str | None = None) -> bool:
@@ -66,22 +34,43 @@ def no_label_passage(text: str, kind: str | None = None) -> bool:
     return t.endswith(":") and words <= 25 or words <= 3
 
 
+def pattern_variants(pattern: str) -> list[str]:
+    """The pattern and its plural: the lookup lemmatiser reads "meeting" as
+    the verb "meet" but "meetings" as the noun "meeting", so both forms are
+    needed for one pattern to match both."""
+    last = pattern.rsplit(" ", 1)[-1]
+    if not last[-1:].isalpha() or last.endswith("s"):
+        return [pattern]
+    return [pattern, pattern + "s"]
+
+
 @dataclass
 class KeywordMatcher:
-    """Finds each label's pattern phrases in a text (lemma-ish, case-blind)."""
+    """Finds each label's name and pattern phrases in a text (lemmatised, case-blind)."""
 
     codebook: Codebook
 
     def __post_init__(self) -> None:
         self._matcher = PhraseMatcher(nlp().vocab, attr="NORM")
         for label in self.codebook.labels:
-            self._matcher.add(label.id, list(nlp().pipe(label.patterns)))
+            variants = [v for p in (label.name, *label.patterns) for v in pattern_variants(p)]
+            self._matcher.add(label.id, list(nlp().pipe(variants)))
 
     def evidence(self, text: str) -> dict[str, list[str]]:
         """Label id -> matched terms (as written, deduplicated, in text order)."""
-        doc = nlp()(text)
+        return self._found(nlp()(text))
+
+    def evidence_many(self, texts: Iterable[str]) -> list[dict[str, list[str]]]:
+        """`evidence` over many texts, batched through the pipeline."""
+        return [self._found(doc) for doc in nlp().pipe(texts, batch_size=256)]
+
+    def evidence_in(self, doc: Doc) -> dict[str, list[str]]:
+        """`evidence` of a text already run through `reportmine.text.nlp`."""
+        return self._found(doc)
+
+    def _found(self, doc: Doc) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for match_id, start, end in self._matcher(doc):
+        for match_id, start, end in sorted(self._matcher(doc), key=lambda m: m[1]):
             term = re.sub(r"\s+", " ", doc[start:end].text.lower())
             terms = out.setdefault(nlp().vocab.strings[match_id], [])
             if term not in terms:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from reportmine.store import Store
-from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tagger
+from reportmine.tagging.context import with_neighbours
+from reportmine.tagging.tagger import KeywordTagger, Tagger
 
 _REPO_MODEL = Path(__file__).resolve().parents[3] / "models" / "tagger.pkl"
 
@@ -34,18 +34,17 @@ def load_tagger(kind: str = "auto", model_path: Path | None = None) -> Tagger:
     return TrainedTagger.load(path)
 
 
-def to_input(row: dict[str, Any]) -> PassageInput:
-    return PassageInput(row["text"], row.get("section") or "section.other",
-                        row.get("subheading"), row.get("kind"))
-
-
 def tag_store(store: Store, tagger: Tagger, all_passages: bool = False,
               batch: int = 500) -> int:
-    """Tag untagged passages (or all); return how many were tagged."""
-    rows = store.untagged_passages(all_passages)
+    """Tag passages without tags from this tagger's codebook and model
+    versions (or all), each with its neighbours in the same section as
+    context; return how many were tagged."""
+    rows = store.untagged_passages(all_passages,
+                                   (tagger.codebook_version, tagger.version))
+    inputs = with_neighbours(rows)
     for start in range(0, len(rows), batch):
         chunk = rows[start:start + batch]
-        results = tagger.tag([to_input(r) for r in chunk])
+        results = tagger.tag(inputs[start:start + batch])
         store.save_tags({r["passage_id"]: tags for r, tags in zip(chunk, results)},
                         tagger.codebook_version, tagger.version)
     return len(rows)

@@ -28,12 +28,15 @@ class Tag:
 
 @dataclass
 class PassageInput:
-    """What a tagger sees of a passage: its text and where it sits."""
+    """What a tagger sees of a passage: its text and where it sits, including
+    the text of its neighbours in the same section ("" at a section's edge)."""
 
     text: str
     section: str = "section.other"
     subheading: str | None = None
     kind: str | None = None
+    before: str = ""
+    after: str = ""
 
 
 class Tagger(Protocol):
@@ -41,6 +44,12 @@ class Tagger(Protocol):
     codebook_version: str
 
     def tag(self, passages: list[PassageInput]) -> list[list[Tag]]: ...
+
+
+def keyword_score(n_terms: int) -> float:
+    """A score in [0, 1) from the number of distinct pattern terms found:
+    one term 0.5, two 0.75, and so on."""
+    return 1 - math.pow(0.5, n_terms)
 
 
 def apply_conventions(tags: list[Tag], passage: PassageInput) -> list[Tag]:
@@ -73,7 +82,7 @@ class KeywordTagger:
         out = []
         for p in passages:
             found = self.matcher.evidence(p.text)
-            tags = [Tag(label, round(1 - math.pow(0.5, len(found.get(label, []))), 4),
+            tags = [Tag(label, round(keyword_score(len(found.get(label, []))), 4),
                         bool(found.get(label)), list(found.get(label, [])))
                     for label in self.codebook.ids]
             out.append(apply_conventions(tags, p))

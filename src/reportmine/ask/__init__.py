@@ -1,0 +1,53 @@
+"""Cross-area questions: `ask(store, question)` -> passages grouped by partnership.
+
+Lexical only: a lemma index (index.py), question words and filters (query.py),
+the codebook as thesaurus (expand.py), IDF-weighted retrieval and coverage
+scoring (retrieve.py), grouping and abstaining (answer.py). No model is
+needed; reranking with MiniLM sentence embeddings was measured and did not
+help (see README), so it is not part of the path.
+"""
+from __future__ import annotations
+
+import re
+
+from reportmine.ask.answer import Answer, PartnershipAnswer, group, unanswerable
+from reportmine.ask.expand import question_labels
+from reportmine.ask.index import refresh
+from reportmine.ask.query import Query, parse_question
+from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist
+from reportmine.errors import ReportmineError
+from reportmine.store import Store
+from reportmine.tagging.codebook import load_codebook
+
+DEFAULT_K = 20
+
+__all__ = ["Answer", "Hit", "PartnershipAnswer", "Query", "ask", "DEFAULT_K"]
+
+
+def ask(store: Store, question: str, region: str | None = None, label: str | None = None,
+        partnership: str | None = None, since: int | None = None,
+        k: int = DEFAULT_K) -> Answer:
+    """Answer `question` from the current reports in `store`, at most `k` partnerships."""
+    if label is not None and label not in load_codebook().ids:
+        raise ReportmineError(f"unknown label '{label}' (see CODEBOOK.md for label ids)")
+    if k < 1:
+        raise ReportmineError(f"k must be at least 1, not {k}")
+    refresh(store)
+    query = parse_question(question, lambda word: _names_partnership(store, word),
+                           region=region, label=label, partnership=partnership, since=since)
+    labels = question_labels(query.lemmas, query.terms)
+    if label is not None and label not in labels:
+        labels.append(label)
+    found = concepts(store, query, labels)
+    if unanswerable(found):
+        return Answer(question, query.filters)
+    hits = score(store, shortlist(store, query, found), query, found, labels)
+    return Answer(question, query.filters, group(hits, k, evidence_sections(query)))
+
+
+def _names_partnership(store: Store, word: str) -> bool:
+    """Whether `word` is a whole word of some current report's partnership name."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT partnership FROM current_reports WHERE instr(lower(partnership), ?) > 0",
+        (word.lower(),))
+    return any(word.lower() in re.findall(r"[\w&-]+", name.lower()) for (name,) in rows)

@@ -1,0 +1,127 @@
+"""An answer: passages grouped by partnership, or a plain 'nothing answers'.
+
+A partnership answers when its best passage scores close enough to the best
+partnership's (every hit already covers enough of the question's own words;
+label tags only rank), otherwise weak matches would pad every answer. A
+question whose content the corpus mostly never mentions, or whose best match
+is weak, gets no answer at all.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportmine.ask.query import Filters
+from reportmine.ask.retrieve import Concept, Hit
+
+RELATIVE_TO_BEST = 0.7   # a partnership's best score against the best partnership's
+MIN_BEST_SCORE = 0.42    # below this even the best match is a weak one: abstain
+UNKNOWN_SHARE = 0.5      # the corpus never uses this share of the question's content: abstain
+MAX_PASSAGES = 3
+PASSAGE_RELATIVE = 0.8   # further passages must score this close to the partnership's best
+OTHER_SECTIONS_DISCOUNT = 0.5  # ordering within a partnership: evidence sections first
+
+
+@dataclass
+class PartnershipAnswer:
+    partnership: str
+    report_id: str
+    region: str | None
+    score: float
+    passages: list[Hit]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"partnership": self.partnership, "report_id": self.report_id,
+                "region": self.region, "score": self.score,
+                "passages": [{"passage_id": h.passage_id, "text": h.text, "section": h.section,
+                              "page": h.page, "score": h.score} for h in self.passages]}
+
+
+@dataclass
+class Answer:
+    question: str
+    filters: Filters
+    answers: list[PartnershipAnswer] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"question": self.question, "filters": self.filters.as_dict(),
+                "answers": [a.as_dict() for a in self.answers]}
+
+    ROW_COLUMNS = ("rank", "partnership", "report_id", "region", "partnership_score",
+                   "passage_id", "section", "page", "score", "text")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One flat record per cited passage, partnership rank first (for DataFrames)."""
+        return [{"rank": rank, "partnership": a.partnership, "report_id": a.report_id,
+                 "region": a.region, "partnership_score": a.score, "passage_id": h.passage_id,
+                 "section": h.section, "page": h.page, "score": h.score, "text": h.text}
+                for rank, a in enumerate(self.answers, start=1) for h in a.passages]
+
+    def text(self, markdown: bool = False) -> str:
+        """Readable answer: a header per partnership, passages cited [section, p N]."""
+        if not self.answers:
+            return "No passage in the corpus answers this question" + (
+                f" (filters: {_describe(self.filters)})." if self.filters.as_dict() else ".")
+        lines: list[str] = []
+        if markdown:
+            lines += [f"# {self.question}", ""]
+        for a in self.answers:
+            where = f" ({a.region})" if a.region else ""
+            lines.append(f"## {a.partnership}{where}" if markdown
+                         else f"{a.partnership}{where}  score {a.score:.2f}")
+            for h in a.passages:
+                cite = f"[{h.section.removeprefix('section.')}, p {h.page}]"
+                if markdown:
+                    lines.append(f"- {h.text} *{cite}*")
+                else:
+                    lines.append(textwrap.fill(f"{h.text} {cite}", width=100,
+                                               initial_indent="  - ", subsequent_indent="    "))
+            lines.append("")
+        return "\n".join(lines).rstrip()
+
+
+def _describe(filters: Filters) -> str:
+    return ", ".join(f"{k}={v}" for k, v in filters.as_dict().items())
+
+
+def _shown_score(hit: Hit, evidence: frozenset[str]) -> float:
+    return hit.score if hit.section in evidence else OTHER_SECTIONS_DISCOUNT * hit.score
+
+
+def unanswerable(found: list[Concept]) -> bool:
+    """True when most of the question's content is in no passage at all
+    ("climate change": 'change' alone must not produce an answer)."""
+    total = sum(c.weight for c in found)
+    unknown = sum(c.weight for c in found if not c.doc_freq)
+    return not total or unknown >= UNKNOWN_SHARE * total
+
+
+def group(hits: list[Hit], k: int,
+          evidence: frozenset[str] = frozenset()) -> list[PartnershipAnswer]:
+    """Best passages per report for the qualifying reports, best report first.
+
+    Within a partnership, passages of the `evidence` sections (where a report
+    says what changed) are shown first unless they score under
+    OTHER_SECTIONS_DISCOUNT of another passage; the partnership's own score
+    is its best passage's."""
+    by_report: dict[str, list[Hit]] = {}
+    for hit in hits:  # hits come best first
+        by_report.setdefault(hit.report_id, []).append(hit)
+    if not by_report:
+        return []
+    top = max(h[0].score for h in by_report.values())
+    if top < MIN_BEST_SCORE:
+        return []
+    answers = []
+    for report_hits in by_report.values():
+        best = report_hits[0]
+        if best.score < RELATIVE_TO_BEST * top:
+            continue
+        shown = sorted(report_hits, key=lambda h: -_shown_score(h, evidence))
+        chosen = shown[:1] + [h for h in shown[1:]
+                              if h.score >= PASSAGE_RELATIVE * best.score][:MAX_PASSAGES - 1]
+        answers.append(PartnershipAnswer(best.partnership, best.report_id, best.region,
+                                         best.score, chosen))
+    answers.sort(key=lambda a: (-a.score, a.partnership))
+    return answers[:k]

@@ -1,0 +1,112 @@
+"""Score `ask` against the gold questions of corpus/gold.json.
+
+Gold partnerships are restricted to reports present in the database, so a
+database of the held-out reports gives held-out figures. Micro-averaged over
+questions: partnership recall and precision, and the share of answered gold
+(question, partnership) pairs whose top passage holds a gold quote (compared
+on lowercase alphanumerics, or 80% of the quote's words). Questions whose
+partnerships are all absent should be abstained on and are counted apart.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportmine.ask import DEFAULT_K, ask
+from reportmine.errors import ReportmineError
+from reportmine.store import Store
+
+QUOTE_WORD_SHARE = 0.8
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", text.lower())
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def holds_quote(passage: str, quote: str) -> bool:
+    """The passage contains the quote, allowing for quote, dash and space changes."""
+    if _squash(quote) in _squash(passage):
+        return True
+    words = _words(quote)
+    return bool(words) and len(words & _words(passage)) >= QUOTE_WORD_SHARE * len(words)
+
+
+@dataclass
+class QuestionResult:
+    question: str
+    gold: list[str]
+    predicted: list[str]
+    top_passage_hits: int
+
+    @property
+    def correct(self) -> int:
+        return len(set(self.gold) & set(self.predicted))
+
+
+@dataclass
+class AskEvaluation:
+    questions: list[QuestionResult] = field(default_factory=list)
+    abstain: list[QuestionResult] = field(default_factory=list)
+
+    def metrics(self) -> dict[str, float]:
+        correct = sum(q.correct for q in self.questions)
+        gold = sum(len(q.gold) for q in self.questions)
+        predicted = sum(len(q.predicted) for q in self.questions)
+        tops = sum(q.top_passage_hits for q in self.questions)
+        return {"recall": round(correct / gold, 4) if gold else 0.0,
+                "precision": round(correct / predicted, 4) if predicted else 0.0,
+                "top_passage": round(tops / correct, 4) if correct else 0.0,
+                "abstained": sum(not q.predicted for q in self.abstain)}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.metrics(), "n_questions": len(self.questions),
+                "n_should_abstain": len(self.abstain),
+                "questions": [q.__dict__ for q in self.questions],
+                "should_abstain": [q.__dict__ for q in self.abstain]}
+
+    def text(self) -> str:
+        m = self.metrics()
+        lines = [f"questions: {len(self.questions)}  partnership recall {m['recall']:.3f}  "
+                 f"precision {m['precision']:.3f}  top passage answers {m['top_passage']:.3f}",
+                 f"questions with no partnership in the database: {len(self.abstain)}, "
+                 f"abstained on {m['abstained']}"]
+        for q in self.questions:
+            missed = sorted(set(q.gold) - set(q.predicted))
+            extra = sorted(set(q.predicted) - set(q.gold))
+            lines.append(f"- {q.question}\n    found {q.correct}/{len(q.gold)}, "
+                         f"top passage {q.top_passage_hits}/{q.correct}"
+                         + (f"; missed {', '.join(missed)}" if missed else "")
+                         + (f"; extra {', '.join(extra)}" if extra else ""))
+        return "\n".join(lines)
+
+
+def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvaluation:
+    """Ask every gold question and compare with its partnerships and quotes."""
+    stem_of_file = {r["file_name"]: r["file_stem"] for r in gold.get("reports", [])}
+    stem_of_name = {r["metadata"].get("partnership"): r["file_stem"]
+                    for r in gold.get("reports", [])}
+    present = {stem_of_file[r["file_name"]]: r["report_id"]
+               for r in store.conn.execute("SELECT report_id, file_name FROM current_reports")
+               if r["file_name"] in stem_of_file}
+    if not present or not gold.get("questions"):
+        raise ReportmineError("no gold question's reports are in the database")
+    stem_of_report = {rid: stem for stem, rid in present.items()}
+    result = AskEvaluation()
+    for item in gold["questions"]:
+        wanted = sorted({stem_of_name[p] for p in item["partnerships"]} & set(present))
+        answer = ask(store, item["q"], k=k, **item.get("filters", {}))
+        predicted = [stem_of_report.get(a.report_id, a.report_id) for a in answer.answers]
+        quotes = [q for q in item.get("quotes", []) if q["file_stem"] in wanted]
+        tops = sum(
+            1 for a in answer.answers
+            if stem_of_report.get(a.report_id) in wanted and any(
+                holds_quote(a.passages[0].text, q["text"]) for q in quotes
+                if q["file_stem"] == stem_of_report[a.report_id]))
+        record = QuestionResult(item["q"], wanted, predicted, tops)
+        (result.questions if wanted else result.abstain).append(record)
+    return result

@@ -1,0 +1,56 @@
+"""The lemma index behind `ask`: passages as lowercase lemmas in FTS5.
+
+Migration 4 queues every new or edited passage in `passages_lemma_pending`;
+`refresh` lemmatises the queue, so ingest stays as fast as before and the
+index can never silently miss a passage. Each passage is stored as its
+sentences' lemmas joined by " | " (FTS5 ignores the bar), which lets the
+scorer find the best sentence without lemmatising again at question time.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from reportmine.errors import ReportmineError
+from reportmine.store import Store
+from reportmine.text import normalise_many, sentences
+
+SENTENCE_BREAK = " | "
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def tokens(lemma_text: str) -> list[str]:
+    """Split lemma text the way FTS5's unicode61 tokenizer does (letters and digits)."""
+    return _TOKEN.findall(lemma_text.lower())
+
+
+def sentence_lemmas(parts: list[str]) -> list[str]:
+    """Each sentence as its lemma tokens joined by single spaces, so that
+    `str.split` at question time gives exactly what `tokens` would."""
+    return [" ".join(tokens(lemmas)) for lemmas in normalise_many(parts)]
+
+
+def lemma_sentences(text: str) -> str:
+    """A passage's index entry: each sentence's lemmas, joined by the sentence break."""
+    return SENTENCE_BREAK.join(sentence_lemmas(sentences(text) or [text]))
+
+
+def refresh(store: Store) -> int:
+    """Index every queued passage; returns how many were added."""
+    conn = store.conn
+    rows = conn.execute(
+        """SELECT q.id, p.text FROM passages_lemma_pending q
+           JOIN passages p ON p.id = q.id ORDER BY q.id""").fetchall()
+    if not rows:
+        return 0
+    entries = [(row[0], lemma_sentences(row[1])) for row in rows]
+    try:
+        with store.transaction() as c:
+            c.executemany("DELETE FROM passages_lemma_fts WHERE rowid = ?",
+                          [(pid,) for pid, _ in entries])
+            c.executemany("INSERT INTO passages_lemma_fts (rowid, lemmas) VALUES (?, ?)",
+                          entries)
+            c.execute("DELETE FROM passages_lemma_pending")
+    except sqlite3.OperationalError as e:
+        raise ReportmineError(f"cannot update the search index of {store.path}: {e}") from e
+    return len(entries)

@@ -1,0 +1,220 @@
+"""Turn a question into search terms and metadata filters.
+
+Metadata written into the question ("in the North East", "regional
+projects", "using theory of change", "since 2021", a partnership's name)
+becomes a filter and leaves the search terms; flags given on the command
+line take precedence over what the question says. Everything else is reduced
+to lowercase lemmas, minus function words and the words every cross-area
+question uses ("which areas", "what did partnerships learn").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reportmine.ask.index import tokens
+from reportmine.text import normalise
+
+# The nine English regions, longest first so "East of England" wins over "East".
+REGIONS: dict[str, str] = {
+    "yorkshire and the humber": "Yorkshire and The Humber",
+    "yorkshire and humber": "Yorkshire and The Humber",
+    "east of england": "East of England",
+    "east midlands": "East Midlands",
+    "west midlands": "West Midlands",
+    "north east": "North East",
+    "north west": "North West",
+    "south east": "South East",
+    "south west": "South West",
+    "yorkshire": "Yorkshire and The Humber",
+    "london": "London",
+}
+SIZES = ("small", "standard", "large", "regional")
+METHODOLOGIES = ("theory of change", "appreciative inquiry", "action learning", "systems mapping",
+                 "systems leadership", "peer review", "co-production")
+
+_PROJECT = r"(?:bsps?|projects?|support projects?|partnerships?)"
+_SIZE = re.compile(rf"\b({'|'.join(SIZES)})\s+(?:sized?\s+)?{_PROJECT}\b", re.I)
+_METHOD = re.compile(
+    rf"\b(?:using|used|uses|with|via|through|adopting|adopted|following|followed)\s+(?:an?\s+|the\s+)?"
+    rf"({'|'.join(map(re.escape, METHODOLOGIES))})\b"
+    rf"|\b({'|'.join(map(re.escape, METHODOLOGIES))})\s+(?:methodology|method|approach|{_PROJECT})\b",
+    re.I)
+_DELIVERY = re.compile(
+    rf"\bdelivered\s+(digitally|online|virtually|face[- ]to[- ]face|in[- ]person)\b"
+    rf"|\b(digital|online|virtual|face-to-face|in-person|mixed)\s+(?:delivery\s+)?{_PROJECT}\b"
+    rf"|\b(mixed)\s+delivery\b", re.I)
+_SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
+_REGION = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, REGIONS)) + r")\b"
+                     r"(?:\s+region)?", re.I)
+
+# Words of the question's frame rather than its topic.
+STOPWORDS = frozenset("""
+a about across after again against all also am an and any anything are area as at be been
+being both but by can could did do does doing done during each either else for from get got
+had has have having he her here how i if in into is it its itself just learn learning lesson
+local made make many may me more most much must my no nor not now of on one only or other
+our out over own partnership partnerships per place say said see she should so some such
+tell than that the their them themselves then there these they thing this those through to
+too under until up us use used using very via was we were what whatever when where whether
+which while who whom whose why will with within would you your 's s find found describe
+report project programme anyone somebody someone rather particular particularly especially
+kind type example various different way able try instead already like
+""".split())
+
+_NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+            "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11",
+            "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+            "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
+            "twenty": "20", "twenty-one": "21", "twenty-five": "25"}
+
+MAX_QUESTION_CHARS = 2000  # a longer question is read up to here (it is kept whole)
+
+
+@dataclass
+class Filters:
+    """Metadata restrictions; None means unrestricted."""
+
+    region: str | None = None
+    size: str | None = None
+    methodology: str | None = None
+    delivery: str | None = None
+    since: int | None = None
+    partnership: str | None = None
+    label: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class Query:
+    """A question reduced to search terms (lemmas, in order) and filters."""
+
+    question: str
+    terms: list[str]
+    filters: Filters = field(default_factory=Filters)
+    lemmas: list[str] = field(default_factory=list)
+    # terms offered as alternatives ("housing, transport or leisure"): one is enough
+    alternatives: list[list[str]] = field(default_factory=list)
+
+
+def parse_question(question: str, is_partnership_word: Callable[[str], bool] | None = None,
+                   **flags: Any) -> Query:
+    """Read filters out of `question` (flags win) and lemmatise the rest.
+
+    `is_partnership_word` says whether a word is a whole word of a stored
+    partnership's name; a capitalised one in the question names a partnership."""
+    text = question[:MAX_QUESTION_CHARS]
+    found: dict[str, Any] = {}
+    text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[m.group(1).lower()]))
+    text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
+    text = _take(_METHOD, text,
+                 lambda m: found.setdefault("methodology", (m.group(1) or m.group(2)).lower()))
+    text = _take(_DELIVERY, text, lambda m: found.setdefault(
+        "delivery", _delivery_of(next(g for g in m.groups() if g))))
+    text = _take(_SINCE, text, lambda m: found.setdefault("since", int(m.group(1))))
+    name = _mentioned_partnership(text, is_partnership_word) if is_partnership_word else None
+    if name:
+        found["partnership"] = name
+        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", " ", text, flags=re.I)
+    for key, value in flags.items():
+        if value is not None:
+            found[key] = value
+    lemmas = _lemmas(text)
+    terms = list(dict.fromkeys(_content(lemmas)))
+    alternatives = [group for group in (_content(_lemmas(" ".join(items)))
+                                        for items in _or_lists(text)) if len(group) > 1]
+    return Query(question=question, terms=terms, filters=Filters(**found), lemmas=lemmas,
+                 alternatives=[list(dict.fromkeys(g)) for g in alternatives])
+
+
+def _lemmas(text: str) -> list[str]:
+    return [_NUMBERS.get(t, t) for t in tokens(normalise(text))]
+
+
+def _content(lemmas: list[str]) -> list[str]:
+    return [t for t in lemmas if t not in STOPWORDS and len(t) > 1]
+
+
+_LIST_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+
+
+def _or_lists(text: str) -> list[list[str]]:
+    """The items of each "A, B or C" list in the question, as text.
+
+    Items between commas are taken whole; the first item and the one after
+    "or" are cut to as many content words as the item before "or" has when
+    that is a middle item, else to one ("trained housing, transport or
+    leisure staff" -> housing | transport | leisure)."""
+    tokens_ = _LIST_TOKEN.findall(text)
+    lists = []
+    for i, token in enumerate(tokens_):
+        if token.lower() != "or":
+            continue
+        items: list[list[str]] = [[]]
+        for tok in reversed(tokens_[:i]):
+            if tok == ",":
+                items.insert(0, [])
+            elif not tok[0].isalnum():
+                break
+            else:
+                items[0].insert(0, tok)
+        items = [item for item in items if item]
+        if not items:
+            continue
+        width = len(_content(_lemmas(" ".join(items[-1])))) if len(items) > 2 else 1
+        width = max(1, width)
+        items[0] = _last_content_words(items[0], width)
+        after = []
+        for tok in tokens_[i + 1:]:
+            if not tok[0].isalnum() or len(_content(_lemmas(" ".join(after)))) >= width:
+                break
+            after.append(tok)
+        lists.append([" ".join(item) for item in items] + [" ".join(after)])
+    return lists
+
+
+def _last_content_words(words: list[str], n: int) -> list[str]:
+    """The shortest tail of `words` holding `n` content words."""
+    for start in range(len(words) - 1, -1, -1):
+        if len(_content(_lemmas(" ".join(words[start:])))) >= n:
+            return words[start:]
+    return words
+
+
+def _delivery_of(word: str) -> str:
+    """'digitally', 'online', 'in person' ... -> digital / face-to-face / mixed."""
+    word = word.lower()
+    if word.startswith(("digital", "online", "virtual")):
+        return "digital"
+    return "mixed" if word == "mixed" else "face-to-face"
+
+
+def _take(pattern: re.Pattern[str], text: str, on_match: Any) -> str:
+    """Record the first match of `pattern` and remove every match from the text."""
+    match = pattern.search(text)
+    if match is None:
+        return text
+    on_match(match)
+    return pattern.sub(" ", text)
+
+
+NAME_FILLER = frozenset("""safeguarding children children's childrens partnership partnerships
+board and the of for s scp lscp lscb young people council city county borough north south
+east west upon""".split())
+
+
+def _mentioned_partnership(text: str, is_partnership_word: Callable[[str], bool]) -> str | None:
+    """The first capitalised word (not the question's first word) that belongs
+    to a stored partnership's name and is not a generic word of such names."""
+    words = re.findall(r"(?<![\w'])([A-Z][\w&-]+)", text)
+    if words and text.lstrip().startswith(words[0]):
+        words = words[1:]
+    for word in words:
+        low = word.lower()
+        if low not in NAME_FILLER and low not in STOPWORDS and is_partnership_word(word):
+            return word
+    return None

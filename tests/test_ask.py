@@ -1,0 +1,190 @@
+"""`reportmine.ask`: question parsing, retrieval, grouping and abstaining."""
+from __future__ import annotations
+
+import pytest
+
+from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, report
+from reportmine.ask import Hit, ask
+from reportmine.ask.answer import MIN_BEST_SCORE, group
+from reportmine.ask.query import parse_question
+from reportmine.corpus import Corpus
+from reportmine.errors import ReportmineError
+from reportmine.store import Store
+
+MERGER_QUESTION = "Which areas merged their exploitation panel with a neighbour?"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    path = build(tmp_path_factory.mktemp("ask") / "rm.db")
+    with Store.open(path) as s:
+        yield s
+
+
+def test_region_in_question_becomes_filter_not_search_word():
+    query = parse_question("What did partnerships in the North East say about young "
+                           "people's voice?")
+    assert query.filters.region == "North East"
+    assert "north" not in query.terms and "east" not in query.terms
+    assert {"young", "voice"} <= set(query.terms)
+
+
+def test_size_methodology_delivery_and_year_in_question_become_filters():
+    query = parse_question("Which regional projects using theory of change and delivered "
+                           "online since 2021 worked on transitions?")
+    assert query.filters.as_dict() == {"size": "Regional", "methodology": "theory of change",
+                                       "delivery": "digital", "since": 2021}
+    assert query.terms == ["work", "transition"]
+
+
+def test_delivery_as_topic_is_not_a_filter():
+    query = parse_question("How did online delivery affect the projects?")
+    assert query.filters.delivery is None
+    assert "online" in query.terms
+
+
+def test_items_of_an_or_list_are_alternatives():
+    query = parse_question("Which areas trained housing, transport or leisure staff?")
+    assert query.alternatives == [["house", "transport", "leisure"]]
+    assert {"train", "staff"} <= set(query.terms)
+
+
+def test_one_item_of_an_or_list_is_enough(store):
+    answer = ask(store, "Which areas merged, fused or amalgamated their panels?")
+    assert {a.partnership for a in answer.answers} == {AMBERLEY.metadata.partnership,
+                                                       DUNMORE.metadata.partnership}
+
+
+def test_capitalised_partnership_name_becomes_filter():
+    query = parse_question("What did Dunmore learn about supervision?",
+                           lambda word: word in DUNMORE.metadata.partnership.split())
+    assert query.filters.partnership == "Dunmore"
+    assert query.terms == ["supervision"]
+
+
+def test_flags_override_the_question():
+    query = parse_question("What happened in London?", region="North East")
+    assert query.filters.region == "North East"
+
+
+def test_answers_are_grouped_by_partnership_with_section_and_page(store):
+    answer = ask(store, MERGER_QUESTION)
+    names = [a.partnership for a in answer.answers]
+    assert sorted(names) == sorted([AMBERLEY.metadata.partnership,
+                                    DUNMORE.metadata.partnership])
+    amberley = next(a for a in answer.answers if a.partnership.startswith("Amberley"))
+    top = amberley.passages[0]
+    assert (top.text, top.section, top.page) == (MERGER, "section.disruption", 3)
+    assert [a.score for a in answer.answers] == sorted((a.score for a in answer.answers),
+                                                       reverse=True)
+
+
+def test_prompt_questions_in_reports_are_never_answers(store):
+    answer = ask(store, "Any reflections on the exploitation panel?")
+    texts = [p.text for a in answer.answers for p in a.passages]
+    assert all(not t.endswith("?") for t in texts)
+
+
+def test_region_flag_keeps_only_that_region(store):
+    answer = ask(store, MERGER_QUESTION, region="Yorkshire and The Humber")
+    assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
+
+
+def test_since_keeps_projects_commenced_that_year_or_later(store):
+    answer = ask(store, MERGER_QUESTION + " since 2022")
+    assert answer.filters.since == 2022
+    assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
+
+
+def test_label_filter_needs_an_assigned_tag(store):
+    assert ask(store, MERGER_QUESTION, label="issue.transitions").answers == []
+
+
+def test_unknown_label_is_an_error(store):
+    with pytest.raises(ReportmineError, match="unknown label"):
+        ask(store, MERGER_QUESTION, label="issue.nonsense")
+
+
+def test_question_nothing_answers_gets_no_partnerships(store):
+    answer = ask(store, "What did areas learn about Martian invasion?")
+    assert answer.answers == []
+    assert answer.text() == "No passage in the corpus answers this question."
+
+
+def test_question_mostly_about_unknown_things_is_not_answered_by_one_common_word(store):
+    assert ask(store, MERGER_QUESTION).answers
+    assert ask(store, "Which areas merged their climate adaptation budgets?").answers == []
+
+
+def test_json_shape_of_an_answer(store):
+    data = ask(store, "How did areas replace a scored vulnerability checklist?").as_dict()
+    assert set(data) == {"question", "filters", "answers"}
+    first = data["answers"][0]
+    assert first["partnership"] == CORRIE.metadata.partnership
+    assert set(first) == {"partnership", "report_id", "region", "score", "passages"}
+    assert set(first["passages"][0]) == {"passage_id", "text", "section", "page", "score"}
+
+
+def test_reports_stored_after_a_question_are_found_by_the_next(tmp_path):
+    path = build(tmp_path / "rm.db")
+    question = "Which areas continue support after the eighteenth birthday?"
+    with Store.open(path) as s:
+        assert ask(s, question).answers == []
+        s.save_report(LATER)
+        assert [a.partnership for a in ask(s, question).answers] == [
+            LATER.metadata.partnership]
+
+
+def test_superseded_report_is_not_answered(tmp_path):
+    newer = report("Dunmore Children's Partnership", "Yorkshire and The Humber", "Standard",
+                   "Appreciative inquiry", "Mixed", "2022-01",
+                   {"section.disruption": ["Dunmore is reviewing its panel arrangements."]})
+    path = build(tmp_path / "rm.db", [AMBERLEY, DUNMORE, newer])
+    with Store.open(path) as s:
+        s.conn.execute("UPDATE reports SET superseded_by = ? WHERE report_id = ?",
+                       (newer.report_id, DUNMORE.report_id))
+        ids = [a.report_id for a in ask(s, MERGER_QUESTION).answers]
+    assert ids == [AMBERLEY.report_id]
+
+
+def test_edited_passage_is_searched_by_its_new_text(tmp_path):
+    path = build(tmp_path / "rm.db")
+    with Store.open(path) as s:
+        ask(s, MERGER_QUESTION)
+        s.conn.execute("UPDATE passages SET text = 'Nothing about panels.' WHERE text = ?",
+                       (MERGER,))
+        names = [a.partnership for a in ask(s, MERGER_QUESTION).answers]
+    assert names == [DUNMORE.metadata.partnership]
+
+
+def _hit(report_id: str, score: float) -> Hit:
+    return Hit(f"{report_id}:0001", report_id, report_id.title(), None, "section.disruption",
+               "Disruption", 2, "text", score, coverage=0.5)
+
+
+def test_only_partnerships_close_to_the_best_answer():
+    answers = group([_hit("a", 0.9), _hit("b", 0.7), _hit("c", 0.5)], k=20)
+    assert [a.report_id for a in answers] == ["a", "b"]
+
+
+def test_weak_best_match_is_no_answer():
+    assert group([_hit("a", MIN_BEST_SCORE - 0.01)], k=20) == []
+
+
+def test_corpus_ask_gives_one_row_per_cited_passage(tmp_path):
+    frame = Corpus(build(tmp_path / "rm.db")).ask(MERGER_QUESTION)
+    assert set(frame["partnership"]) == {AMBERLEY.metadata.partnership,
+                                         DUNMORE.metadata.partnership}
+    assert frame["rank"].is_monotonic_increasing
+    assert MERGER in set(frame["text"])
+    assert Corpus(tmp_path / "rm.db").ask("Martian invasion?").empty
+
+
+def test_what_changed_is_shown_before_what_was_wrong():
+    problem = _hit("a", 0.9)
+    problem.section = "section.key_issues"
+    change = _hit("a", 0.6)
+    change.passage_id = "a:0002"
+    answers = group([problem, change], k=20, evidence=frozenset({"section.disruption"}))
+    assert [h.passage_id for h in answers[0].passages] == ["a:0002", "a:0001"]
+    assert answers[0].score == 0.9

@@ -1,0 +1,106 @@
+"""`reportmine ask` and `reportmine eval ask` on a hand-built database."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ask_corpus import AMBERLEY, DUNMORE, MERGER, build
+from reportmine.cli import main
+
+QUESTION = "Which areas merged their exploitation panel with a neighbour?"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    return str(build(tmp_path_factory.mktemp("cli_ask") / "rm.db"))
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_answer_has_the_documented_shape(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "ask", QUESTION, "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["question"] == QUESTION and data["filters"] == {}
+    assert {a["partnership"] for a in data["answers"]} == {AMBERLEY.metadata.partnership,
+                                                           DUNMORE.metadata.partnership}
+    passage = data["answers"][0]["passages"][0]
+    assert set(passage) == {"passage_id", "text", "section", "page", "score"}
+
+
+def test_text_answer_has_partnership_headers_and_citations(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "ask", QUESTION)
+    assert code == 0
+    assert AMBERLEY.metadata.partnership + " (North East)" in out
+    assert "[disruption, p 3]" in out
+
+
+def test_markdown_answer_uses_headings(db, capsys):
+    _, out, _ = run(capsys, "--db", db, "ask", QUESTION, "--format", "md")
+    assert out.startswith(f"# {QUESTION}")
+    assert f"## {AMBERLEY.metadata.partnership} (North East)" in out
+    assert f"- {MERGER} *[disruption, p 3]*" in out
+
+
+def test_flags_become_filters(db, capsys):
+    _, out, _ = run(capsys, "--db", db, "ask", QUESTION, "--region", "Yorkshire and The Humber",
+                    "--since", "2020", "--k", "1", "--format", "json")
+    data = json.loads(out)
+    assert data["filters"] == {"region": "Yorkshire and The Humber", "since": 2020}
+    assert [a["partnership"] for a in data["answers"]] == [DUNMORE.metadata.partnership]
+
+
+def test_nothing_answers_is_said_in_one_line(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "ask", "What did areas learn about Martian invasion?")
+    assert code == 0
+    assert out == "No passage in the corpus answers this question.\n"
+
+
+@pytest.mark.parametrize("question", [
+    'merged "exploitation panel', "panel AND merged", "panel OR NOT merged", "merg* panel",
+    "NEAR(panel merged)", "merged ((panel", "panel)) merged", "'; DROP TABLE passages; --",
+    "panel:merged ^ + -", "merged panel " * 800,
+])
+def test_unsafe_text_is_ordinary_words(db, capsys, question):
+    code, out, err = run(capsys, "--db", db, "ask", question, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["question"] == question
+    assert run(capsys, "--db", db, "reports")[0] == 0
+
+
+def test_unknown_label_is_a_one_line_error(db, capsys):
+    code, out, err = run(capsys, "--db", db, "ask", QUESTION, "--label", "issue.nonsense")
+    assert code == 1 and out == ""
+    assert err.startswith("reportmine: error: unknown label 'issue.nonsense'")
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("flag, value", [("--since", "21"), ("--k", "0")])
+def test_bad_flag_values_are_usage_errors(db, capsys, flag, value):
+    code, _, err = run(capsys, "--db", db, "ask", QUESTION, flag, value)
+    assert code == 2 and err.count("\n") == 1 and flag in err
+
+
+def test_missing_database_is_an_error(tmp_path, capsys):
+    code, _, err = run(capsys, "--db", str(tmp_path / "none.db"), "ask", QUESTION)
+    assert code == 1 and "no database" in err
+
+
+def test_eval_ask_scores_gold_questions(db, tmp_path, capsys):
+    gold = tmp_path / "gold.json"
+    reports = [{"file_stem": r.file_name[:-4], "file_name": r.file_name,
+                "metadata": {"partnership": r.metadata.partnership}} for r in (AMBERLEY, DUNMORE)]
+    gold.write_text(json.dumps({"reports": reports, "questions": [{
+        "q": QUESTION, "partnerships": [AMBERLEY.metadata.partnership],
+        "quotes": [{"file_stem": "amberley", "text": "run a single joint exploitation panel"}]}]}))
+    code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", str(gold), "--format", "json")
+    result = json.loads(out)
+    assert code == 0
+    assert (result["recall"], result["precision"], result["top_passage"]) == (1.0, 0.5, 1.0)
+    code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", str(gold))
+    assert "recall 1.000" in out and "precision 0.500" in out
