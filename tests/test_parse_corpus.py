@@ -67,15 +67,15 @@ def _renderer():
 
 
 @pytest.mark.parametrize("layout", ["A", "B", "C"])
-@pytest.mark.parametrize("stem", ["lindmoor-corbeck", "kestermoor"])
+@pytest.mark.parametrize("stem", ["lindmoor-corbeck", "kestermoor", "brindley-moss"])
 def test_same_report_in_another_layout_parses_the_same(stem, layout, tmp_path):
     pytest.importorskip("reportlab")
     render = _renderer()
     out, _ = render.render(CORPUS / "sources" / f"{stem}.md", tmp_path, layout=layout)
     gold = next(r for r in GOLD["reports"] if r["file_stem"] == stem)
     report = parse_pdf(out)
-    # Layout B sets every heading level alike, so an extra section and a
-    # sub-heading cannot be told apart there; the template's sections can.
+    # Layout B sets every heading level alike, so a lone extra section and a
+    # lone sub-heading cannot be told apart there; the template's sections can.
     def template_ids(ids):
         return [i for i in ids if i != "section.other"]
     assert template_ids(s.id for s in report.sections) == template_ids(s["id"] for s in gold["sections"])
@@ -83,3 +83,14 @@ def test_same_report_in_another_layout_parses_the_same(stem, layout, tmp_path):
     missing = [p["text"] for p in gold["passages"]
                if _sentence_in(without_enumerator(p["text"]), parsed) != 1]
     assert not missing, "\n".join(missing)
+
+
+def test_sub_headings_set_like_section_headings_stay_inside_their_section(tmp_path):
+    """Layout B sets sub-headings exactly like section headings; a run of them
+    under one template section is that section's sub-themes, not new sections."""
+    pytest.importorskip("reportlab")
+    out, _ = _renderer().render(CORPUS / "sources" / "hexley-dunmoor.md", tmp_path, layout="B")
+    gold = next(r for r in GOLD["reports"] if r["file_stem"] == "hexley-dunmoor")
+    report = parse_pdf(out)
+    assert [s.id for s in report.sections] == [s["id"] for s in gold["sections"]]
+    assert any(p.subheading for _, p in report.passages())

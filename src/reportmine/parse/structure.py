@@ -149,6 +149,7 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
 
     top_style = _top_level_style(heads, matched, is_template)
     title = _title(items, heads, ctx)
+    sibling_subheadings = _runs_of_unmatched(heads, matched) if is_template else set()
 
     sections: list[Section] = []
     notes: list[Footnote] = []
@@ -197,7 +198,8 @@ def assemble(items: list, ctx: Context) -> tuple[list[Section], str | None, Deta
             if normalise(heading.text) in NOTES_HEADINGS:
                 in_notes = True
                 continue
-            top = _is_top_level(heading, sid, current, is_template, top_style)
+            top = (id(heading) not in sibling_subheadings
+                   and _is_top_level(heading, sid, current, is_template, top_style))
             if top:
                 in_notes = False
                 current = Section(sid if is_template else "section.other", heading.text, heading.page)
@@ -272,6 +274,26 @@ def _top_level_style(heads: dict[int, Heading], matched: dict, is_template: bool
     if not sizes:
         return None
     return (round(max(sizes)),)
+
+
+def _runs_of_unmatched(heads: dict[int, Heading], matched: dict) -> set[int]:
+    """Headings matching no template section that come two or more in a row inside
+    a template section: sub-headings, even when set exactly like section headings.
+
+    A report adds an extra section now and then, but a run of unmatched headings
+    under one template heading is that section's sub-themes (every heading level
+    in one style cannot be told apart otherwise)."""
+    found: set[int] = set()
+    run: list[Heading] = []
+    inside = False
+    for _, heading in sorted(heads.items()):
+        if matched[id(heading)][0] == "section.other":
+            run.append(heading)
+            continue
+        if inside and len(run) >= 2:
+            found.update(id(h) for h in run)
+        run, inside = [], True
+    return found
 
 
 def _is_top_level(heading: Heading, sid: str, current: Section | None, is_template: bool,
