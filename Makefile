@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(BIN)/reportmine --db $(DB) ingest corpus
 	$(BIN)/reportmine --db $(DB) reports
 	@echo
-	$(BIN)/reportmine --db $(DB) ask "Which areas merged their exploitation panel with a neighbour?"
+	$(BIN)/reportmine --db $(DB) ask "Which areas merged their exploitation panel with a neighbour?" --k 3
 	@echo
 	$(BIN)/reportmine --db $(DB) compare -o briefing.html
 	@echo
