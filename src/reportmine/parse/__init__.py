@@ -1,8 +1,8 @@
 """PDF → Report: the parsing pipeline.
 
 Each step is a small function over plain data (layout → lines → furniture
-removed → footnotes apart → headings → sections → passages), so a step can
-be tested, or swapped, alone.
+removed → footnotes apart → reading order → headings → sections → passages),
+so a step can be tested, or swapped, alone.
 """
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ..errors import ParseError
 from ..layout import load_layout
 from ..layout.model import DocumentLayout
 from ..model import Report
+from .columns import reading_order
 from .footnotes import split_footnotes, strip_marks
 from .furniture import remove_furniture
 from .lines import Line, body_size, build_lines, line_pitch
@@ -80,9 +81,7 @@ def parse_layout(layout: DocumentLayout, file_name: str, sha256: str) -> Report:
             for row in table.rows:
                 for cell in row:
                     cell.lines = [strip_marks(ln) for ln in cell.lines]
-        stream = [strip_marks(ln) for ln in lines] + tables
-        stream.sort(key=lambda it: it.top)
-        items.extend(stream)
+        items.extend(reading_order([strip_marks(ln) for ln in lines], tables))
 
     flow = [ln for ln in items if isinstance(ln, Line)]
     ctx = Context(body=body, pitch=line_pitch(flow), vocabulary=_vocabulary(all_lines))

@@ -85,18 +85,31 @@ def _ends_sentence(text: str) -> bool:
 def build_blocks(lines: list[Line], pitch: float, body: float) -> list[Block]:
     """Split a run of lines into paragraphs and list items."""
     blocks: list[Block] = []
-    # The text column's right edge, from every page of the run: a page holding
-    # one short line must not make that line look full.
-    column_right = max((ln.x1 for ln in lines), default=0.0)
+    column_right = 0.0
     for line in lines:
         current = blocks[-1] if blocks else None
         prev = current.lines[-1] if current else None
         starts_item = _opens_item(line, prev)
         if current is None or starts_item or _breaks(prev, line, current, pitch, body, column_right):
             blocks.append(Block([line], bullet=starts_item))
+            column_right = _column_right(line, lines)
         else:
             current.lines.append(line)
     return blocks
+
+
+def _column_right(line: Line, lines: list[Line]) -> float:
+    """The right edge of the text column a block's first line sits in, from
+    every page of the run (a page holding one short line must not make that
+    line look full), short of any column beside it: text set in columns
+    shares a run with text running across the page."""
+    beside = min((ln.x0 for ln in lines if ln.x0 > line.x1 and _near(ln, line)), default=float("inf"))
+    return max((ln.x1 for ln in lines if ln.x0 < line.x1 and line.x0 < ln.x1 < beside), default=line.x1)
+
+
+def _near(a: Line, b: Line) -> bool:
+    """On the same page within two line heights: in the same row, or nearly."""
+    return a.page == b.page and abs(a.top - b.top) <= 2 * max(a.size, b.size)
 
 
 def _breaks(prev: Line, line: Line, block: Block, pitch: float, body: float,
