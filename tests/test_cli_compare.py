@@ -156,3 +156,20 @@ def test_eval_compare_reports_recall_on_a_gold_file(db, tmp_path, capsys):
     assert code == 0
     assert result["found"] == ["made up"] and result["missed"] == ["never made"]
     assert result["recall"] == 0.5
+
+
+def test_failed_xlsx_write_keeps_the_previous_file(db, tmp_path, capsys, monkeypatch):
+    from reportmine.compare import render
+
+    out = tmp_path / "summary.xlsx"
+    out.write_bytes(b"previous workbook")
+
+    def explode(comparison, handle):
+        handle.write(b"partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(render, "write_xlsx", explode)
+    code, _, err = run(capsys, "--db", db, "compare", "--format", "xlsx", "-o", str(out))
+    assert code == 1 and "cannot write" in err
+    assert out.read_bytes() == b"previous workbook"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []

@@ -430,9 +430,9 @@ def _nightly(args: argparse.Namespace) -> int:
 
 
 def _write_text(path: Path, text: str) -> None:
-    from reportmine.export import _atomic
+    from reportmine.files import atomic_write
 
-    with _atomic(path, binary=False) as out:
+    with atomic_write(path) as out:
         out.write(text + "\n")
 
 

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TextIO
 
 from reportmine.errors import ReportmineError
+from reportmine.files import atomic_write
 from reportmine.model import METADATA_FIELDS
 from reportmine.store import Store
 
@@ -57,26 +55,9 @@ def export(store: Store, kind: str, fmt: str, out: Path | None = None,
         _WRITERS[fmt](rows, kind, stdout or sys.stdout)
         return len(rows)
     binary = fmt in ("parquet", "xlsx")
-    with _atomic(out, binary) as handle:
+    with atomic_write(out, binary) as handle:
         _WRITERS[fmt](rows, kind, handle)
     return len(rows)
-
-
-@contextmanager
-def _atomic(out: Path, binary: bool) -> Iterator[IO[Any]]:
-    """Write to a temporary file beside `out` and rename, so a failed export
-    never leaves a truncated file where a good one was."""
-    if not out.parent.exists():
-        raise ReportmineError(f"cannot write {out}: no such directory")
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-    try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
-            yield f
-        os.replace(tmp, out)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def _cell(value: Any) -> Any:

@@ -11,11 +11,13 @@ import datetime as dt
 import html
 import json
 from pathlib import Path
+from typing import IO
 
 from reportmine.compare import Comparison, short_name
 from reportmine.compare.sentences import Sentence
 from reportmine.compare.shared import SharedPoint
 from reportmine.errors import ReportmineError
+from reportmine.files import atomic_write
 from reportmine.tagging.codebook import load_codebook
 
 FORMATS = ("md", "html", "json", "xlsx")
@@ -39,11 +41,13 @@ def render(comparison: Comparison, fmt: str, output: Path | None) -> str | None:
         elif fmt == "html":
             text = to_html(comparison)
         else:
-            write_xlsx(comparison, output)
+            with atomic_write(output, binary=True) as out:
+                write_xlsx(comparison, out)
             return None
         if output is None:
             return text
-        output.write_text(text + "\n", encoding="utf-8")
+        with atomic_write(output) as out:
+            out.write(text + "\n")
     except OSError as e:
         raise ReportmineError(f"cannot write {output}: {e}") from e
     return None
@@ -130,7 +134,7 @@ def to_markdown(comparison: Comparison, output: Path | None) -> str:
             lines.append(f"- **{comparison.label_names[label]}**: score {cell.score:.2f}, "
                          f"{cell.passages} passages")
             for q in cell.quotes[:MATRIX_QUOTES]:
-                lines += [f"", f"  > {q.text}", f"  > — {_cite(q, False)}", ""]
+                lines += ["", f"  > {q.text}", f"  > — {_cite(q, False)}", ""]
         if not engaged:
             lines.append("- no passage tagged with these themes")
         lines.append("")
@@ -258,7 +262,7 @@ def _html_quote(q: Sentence, with_partnership: bool) -> str:
 
 # -- Excel ----------------------------------------------------------------
 
-def write_xlsx(comparison: Comparison, output: Path) -> None:
+def write_xlsx(comparison: Comparison, output: IO[bytes]) -> None:
     """Sheets of numbers (matrix scores, passage counts, region prevalence) and the
     learning points with their cited quotes."""
     import pandas as pd

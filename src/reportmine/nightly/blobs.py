@@ -6,11 +6,10 @@ source has gone, and the worker never reads a file that changes under it.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from reportmine.errors import ReportmineError
+from reportmine.files import atomic_write
 
 
 def blob_dir(db: Path) -> Path:
@@ -35,16 +34,8 @@ class BlobStore:
             return target
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            with atomic_write(target, binary=True, durable=True) as out:
+                out.write(data)
         except OSError as e:
             raise ReportmineError(f"cannot write {target}: {e.strerror}") from e
         return target
