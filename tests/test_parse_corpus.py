@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from markdown_source import normalise, without_enumerator
 from reportmine.parse import parse_pdf
-from reportmine.parse.metadata import count_from_text, normalise_date
+from reportmine.parse.metadata import normalise_date
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 GOLD = json.loads((CORPUS / "gold.json").read_text())
