@@ -136,3 +136,19 @@ def test_superseded_and_quarantined_reports_are_not_current(tmp_path):
         """)
         current = [r[0] for r in s.conn.execute("SELECT report_id FROM current_reports")]
     assert current == ["new"]
+
+
+def test_gold_reports_are_found_among_current_reports_by_file_name(tmp_path):
+    from reportmine.gold import stored_reports
+
+    gold = {"reports": [{"file_stem": "a", "file_name": "a.pdf", "split": "test"},
+                        {"file_stem": "b", "file_name": "b.pdf", "split": "train"},
+                        {"file_stem": "c", "file_name": "c.pdf", "split": "test"}]}
+    with Store.open(tmp_path / "rm.db") as s:
+        s.conn.executescript("""
+            INSERT INTO reports (report_id, sha256, file_name, status) VALUES
+                ('ra', '1', 'a.pdf', 'ok'), ('rb', '2', 'b.pdf', 'ok'),
+                ('rc', '3', 'c.pdf', 'quarantined'), ('rx', '4', 'x.pdf', 'ok');
+        """)
+        assert stored_reports(s, gold) == {"a": "ra", "b": "rb"}
+        assert stored_reports(s, gold, {"test"}) == {"a": "ra"}

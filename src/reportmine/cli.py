@@ -15,6 +15,7 @@ from typing import Any
 
 from reportmine.errors import ReportmineError
 from reportmine.export import FORMATS, KINDS, export
+from reportmine.gold import read_gold
 from reportmine.ingest import DEFAULT_PARSER, DEFAULT_TIMEOUT, ingest_paths
 from reportmine.model import METADATA_FIELDS
 from reportmine.store import Store
@@ -250,19 +251,12 @@ def _tag(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_gold(path: Path) -> dict[str, Any]:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise ReportmineError(f"cannot read gold file {path}: {e}") from e
-
-
 def _train(args: argparse.Namespace) -> int:
     from reportmine.tagging.card import write_card
     from reportmine.tagging.model import leave_one_report_out, train
     from reportmine.tagging.run import default_model_path
 
-    gold, splits = _read_gold(args.gold), tuple(args.splits.split("+"))
+    gold, splits = read_gold(args.gold), tuple(args.splits.split("+"))
     model = train(gold, splits)
     out = args.output or default_model_path()
     model.save(out)
@@ -283,7 +277,7 @@ def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
     db = Path(_db(args))
     if not db.exists():
         return None
-    gold = _read_gold(args.gold)
+    gold = read_gold(args.gold)
     results: dict[str, Any] = {}
     with Store.open(db, create=False) as store:
         for split in ("test", "real"):
@@ -305,7 +299,7 @@ def _eval(args: argparse.Namespace) -> int:
         return _eval_ask(args)
     if args.what == "compare":
         return _eval_compare(args)
-    gold = _read_gold(args.gold)
+    gold = read_gold(args.gold)
     tagger = load_tagger(args.model)
     with Store.open(_db(args), create=False) as store:
         result = evaluate(store, gold, tagger, args.split)
@@ -452,7 +446,7 @@ def _ask(args: argparse.Namespace) -> int:
 def _eval_ask(args: argparse.Namespace) -> int:
     from reportmine.ask.evaluate import evaluate
 
-    gold = _read_gold(args.gold)
+    gold = read_gold(args.gold)
     with Store.open(_db(args), create=False) as store:
         result = evaluate(store, gold)
     print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())
@@ -485,7 +479,7 @@ def _eval_compare(args: argparse.Namespace) -> int:
 
     if args.split not in SPLITS:
         raise ReportmineError(f"eval compare takes --split {' or '.join(SPLITS)}")
-    gold = _read_gold(args.gold)
+    gold = read_gold(args.gold)
     with Store.open(_db(args), create=False) as store:
         result = evaluate(store, gold, args.split, args.top)
     print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())

@@ -9,31 +9,23 @@ partnerships are all absent should be abstained on and are counted apart.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportmine.ask import DEFAULT_K, ask
 from reportmine.errors import ReportmineError
+from reportmine.gold import squash, stored_reports, words
 from reportmine.store import Store
 
 QUOTE_WORD_SHARE = 0.8
 
 
-def _squash(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
-
-
-def _words(text: str) -> set[str]:
-    return set(re.findall(r"[a-z0-9]+", text.lower()))
-
-
 def holds_quote(passage: str, quote: str) -> bool:
     """The passage contains the quote, allowing for quote, dash and space changes."""
-    if _squash(quote) in _squash(passage):
+    if squash(quote) in squash(passage):
         return True
-    words = _words(quote)
-    return bool(words) and len(words & _words(passage)) >= QUOTE_WORD_SHARE * len(words)
+    quoted = set(words(quote))
+    return bool(quoted) and len(quoted & set(words(passage))) >= QUOTE_WORD_SHARE * len(quoted)
 
 
 @dataclass
@@ -87,12 +79,9 @@ class AskEvaluation:
 
 def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvaluation:
     """Ask every gold question and compare with its partnerships and quotes."""
-    stem_of_file = {r["file_name"]: r["file_stem"] for r in gold.get("reports", [])}
     stem_of_name = {r["metadata"].get("partnership"): r["file_stem"]
                     for r in gold.get("reports", [])}
-    present = {stem_of_file[r["file_name"]]: r["report_id"]
-               for r in store.conn.execute("SELECT report_id, file_name FROM current_reports")
-               if r["file_name"] in stem_of_file}
+    present = stored_reports(store, gold)
     if not present or not gold.get("questions"):
         raise ReportmineError("no gold question's reports are in the database")
     stem_of_report = {rid: stem for stem, rid in present.items()}

@@ -9,24 +9,19 @@ when at least two of their partnerships remain.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportmine.compare.shared import SharedPoint, shared_learning
 from reportmine.errors import ReportmineError
+from reportmine.gold import stored_reports, words
 from reportmine.store import Store
 
 SPLITS = {"test+real": ("test", "real"), "test": ("test",), "real": ("real",),
           "train": ("train",), "all": ("train", "test", "real")}
 QUOTES_COUNTED = 2
 MIN_RUN = 5  # words in common, in a row, for two quotes to overlap
-
-
-def words(text: str) -> list[str]:
-    """Lowercase alphanumeric words: survives quote, dash and spacing changes."""
-    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def overlaps(quote: str, gold: str) -> bool:
@@ -127,10 +122,7 @@ def evaluate(store: Store, gold: dict[str, Any], split: str = "test+real",
              top: int = 20) -> CompareEvaluation:
     """Shared learning over the split's reports in the database, against the gold points."""
     splits = SPLITS[split]
-    wanted = {r["file_stem"] for r in gold["reports"] if r["split"] in splits}
-    rows = store.conn.execute("SELECT report_id, file_name FROM current_reports").fetchall()
-    stem_to_report = {name.rsplit(".", 1)[0]: rid for rid, name in rows
-                      if name.rsplit(".", 1)[0] in wanted}
+    stem_to_report = stored_reports(store, gold, splits)
     if not stem_to_report:
         raise ReportmineError(f"none of the gold '{split}' reports is in the database")
     points = gold_points(gold, stem_to_report, split)

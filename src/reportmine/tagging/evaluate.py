@@ -8,22 +8,17 @@ labels rather than being dropped, which would flatter the figures.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from reportmine.errors import ReportmineError
+from reportmine.gold import squash, stem, stored_reports
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook, with_implied
 from reportmine.tagging.context import with_neighbours
 from reportmine.tagging.tagger import Tagger
 
 MACRO_MIN_SUPPORT = 5
-
-
-def normalise(text: str) -> str:
-    """Lowercase alphanumerics only: survives quote, dash and spacing changes."""
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
 
 
 @dataclass
@@ -76,21 +71,21 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     reports = [r for r in gold["reports"] if split == "all" or r.get("split") == split]
     if not reports:
         raise ReportmineError(f"the gold file has no reports in split '{split}'")
-    stored = {r["file_name"]: r["report_id"] for r in store.reports() if r["status"] == "ok"}
-    missing = [r["file_name"] for r in reports if r["file_name"] not in stored]
+    stored = stored_reports(store, gold)
+    missing = [r["file_name"] for r in reports if stem(r) not in stored]
     if missing:
         raise ReportmineError(f"gold reports not ingested: {', '.join(missing[:5])} "
                               "(run 'reportmine ingest' on them first)")
     counts = {label: [0, 0, 0] for label in ids}  # tp, fp, fn
     n_gold = n_matched = 0
     for report in reports:
-        rows = store.passages(stored[report["file_name"]])
+        rows = store.passages(stored[stem(report)])
         rows = [{**row, "position": row["section_position"]} for row in rows]
         by_text: dict[str, int] = {}
         for i, row in enumerate(rows):
-            by_text.setdefault(normalise(row["text"]), i)
-        gold_passages = [p for p in report["passages"] if normalise(p["text"])]
-        matched = [_match(normalise(p["text"]), by_text) for p in gold_passages]
+            by_text.setdefault(squash(row["text"]), i)
+        gold_passages = [p for p in report["passages"] if squash(p["text"])]
+        matched = [_match(squash(p["text"]), by_text) for p in gold_passages]
         predicted = tagger.tag(with_neighbours(rows))
         for g, m in zip(gold_passages, matched):
             n_gold += 1
