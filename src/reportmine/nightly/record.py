@@ -52,8 +52,7 @@ class Recorder:
             return event
 
         def write(c: sqlite3.Connection) -> None:
-            c.execute("INSERT OR IGNORE INTO locations (sha256, path) VALUES (?, ?)",
-                      (sha256, item.location))
+            self.store.add_location(sha256, item.location)
             if status == "ok":
                 self._move_head(c, item.location, rid, previous)
         return self._commit(event, write, item, cache)
@@ -72,8 +71,8 @@ class Recorder:
                 c.execute("DELETE FROM reports WHERE sha256 = ? AND status = 'quarantined'",
                           (report.sha256,))
             self.store.save_report(report)
-            c.executemany("INSERT OR IGNORE INTO locations (sha256, path) VALUES (?, ?)",
-                          [(report.sha256, path) for path in [*locations, item.location]])
+            for path in [*locations, item.location]:
+                self.store.add_location(report.sha256, path)
             self.store.save_tags(tagged.by_passage_id(), tagged.codebook_version,
                                  tagged.model_version)
             self._move_head(c, item.location, rid, previous)
@@ -87,8 +86,7 @@ class Recorder:
         def write(c: sqlite3.Connection) -> None:
             if not already:
                 self.store.save_quarantine(item.name, sha256, reason)
-            c.execute("INSERT OR IGNORE INTO locations (sha256, path) VALUES (?, ?)",
-                      (sha256, item.location))
+            self.store.add_location(sha256, item.location)
         return self._commit(event, write, item, cache)
 
     def failed(self, name: str, location: str, reason: str) -> Event:
