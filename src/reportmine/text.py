@@ -56,11 +56,6 @@ def doc_lemmas(doc: Doc) -> str:
     return " ".join(t.norm_ for t in doc if not (t.is_punct or t.is_space))
 
 
-def lemmas(text: str) -> list[str]:
-    """Lowercase lemmas of the word tokens of `text` (punctuation dropped)."""
-    return [t.norm_ for t in nlp()(text) if not (t.is_punct or t.is_space)]
-
-
 def normalise(text: str) -> str:
     """`text` as space-separated lowercase lemmas, for indexes and vectorisers."""
     return doc_lemmas(nlp()(text))
