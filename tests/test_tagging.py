@@ -13,8 +13,8 @@ from reportmine.tagging.context import (PassageEvidence, gather_evidence, headin
                                         run_in_heading, with_neighbours)
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
-from reportmine.tagging.model import (HEADING_RULE_SCORE, TrainedTagger, blend,
-                                      leave_one_report_out, training_set)
+from reportmine.tagging.model import (HEADING_RULE_SCORE, PRIOR_RELIABILITY, TermReliability,
+                                      TrainedTagger, blend, leave_one_report_out, training_set)
 from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tag, apply_conventions
 from reportmine.errors import ReportmineError
 from reportmine.text import nlp, normalise
@@ -70,6 +70,39 @@ def test_pattern_matches_its_plural_too():
                                        patterns=("board meeting",)),))
     found = KeywordMatcher(codebook).evidence("Two board meetings and one board meeting.")
     assert found == {"x.meeting": ["board meetings", "board meeting"]}
+
+
+def _one_pattern_matcher(pattern: str) -> KeywordMatcher:
+    return KeywordMatcher(Codebook("test", (Label("x.t", "Test label", "test",
+                                                  patterns=(pattern,)),)))
+
+
+def test_multi_word_pattern_matches_with_a_few_words_between():
+    found = _one_pattern_matcher("joint panel").evidence(
+        "They now hold a joint exploitation panel.")
+    assert found == {"x.t": ["joint exploitation panel"]}
+
+
+def test_multi_word_pattern_does_not_match_across_punctuation_or_a_long_gap():
+    matcher = _one_pattern_matcher("joint panel")
+    assert matcher.evidence("It was joint work; the panel met.") == {}
+    assert matcher.evidence("A joint review of how the old panel met.") == {}
+
+
+def test_hyphenated_pattern_is_not_split_by_gaps():
+    assert _one_pattern_matcher("co-produce").evidence("co - the produce") == {}
+
+
+def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
+    label = "issue.contextual_safeguarding"
+    evidence = ([PassageEvidence(text={label: ["place"]})] * 8
+                + [PassageEvidence(text={label: ["extra-familial"]})] * 3)
+    y = np.array([[i == 0] for i in range(8)] + [[True]] * 3)
+    table = TermReliability.fit(evidence, y, [label], np.ones(11, dtype=bool))
+    generic, specific = table.score(label, ["place"]), table.score(label, ["extra-familial"])
+    assert generic < 0.5 < specific
+    assert table.score(label, ["unseen term"]) == PRIOR_RELIABILITY
+    assert table.score(label, ["place", "extra-familial"]) > specific  # noisy-OR
 
 
 def test_short_opening_sentence_is_a_run_in_heading():

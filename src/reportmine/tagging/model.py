@@ -16,6 +16,7 @@ cross-validation inside the training data only.
 from __future__ import annotations
 
 import pickle
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,14 +33,17 @@ from reportmine.tagging.context import PassageEvidence, gather_evidence, with_ne
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT
 from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions, keyword_score
+from reportmine.text import normalise
 
-MODEL_VERSION = "trained-0.3"
+MODEL_VERSION = "trained-0.4"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
 THRESHOLD_CAP = 0.5
 _THRESHOLDS = np.round(np.arange(0.1, THRESHOLD_CAP + 0.01, 0.05), 2)
 C = 16.0  # inverse regularisation; grouped CV preferred it to 1 and 4
+PRIOR_RELIABILITY = 0.5  # an unseen term counts as the plain keyword score's one term
+PRIOR_WEIGHT = 2.0  # pseudo-passages behind the prior
 
 
 def tokens(normalised: str) -> list[str]:
@@ -52,21 +56,63 @@ def _hits(found: dict[str, list[str]], labels: list[str]) -> np.ndarray:
     return np.array([len(found.get(label, [])) for label in labels], dtype=float)
 
 
+@lru_cache(maxsize=None)
+def term_key(term: str) -> str:
+    """A matched pattern term as lemmas, so "Panels merged" and "panel merge" agree."""
+    return normalise(term)
+
+
+@dataclass
+class TermReliability:
+    """How often each pattern term's hit came with its label in training
+    passages, smoothed towards PRIOR_RELIABILITY. A generic cue ("place",
+    "board") then counts for little and a specific term ("extra-familial")
+    for much, where the plain keyword score counts every term alike."""
+
+    table: dict[str, dict[str, float]]
+
+    @classmethod
+    def fit(cls, evidence: list[PassageEvidence], y: np.ndarray, labels: list[str],
+            substantive: np.ndarray) -> TermReliability:
+        table: dict[str, dict[str, float]] = {}
+        for j, label in enumerate(labels):
+            counts: dict[str, list[int]] = {}
+            for e, truth, keep in zip(evidence, y[:, j], substantive):
+                if not keep:
+                    continue
+                for key in {term_key(t) for t in e.text.get(label, [])}:
+                    c = counts.setdefault(key, [0, 0])
+                    c[0] += 1
+                    c[1] += bool(truth)
+            table[label] = {key: (hits + PRIOR_WEIGHT * PRIOR_RELIABILITY) / (n + PRIOR_WEIGHT)
+                            for key, (n, hits) in counts.items()}
+        return cls(table)
+
+    def score(self, label: str, terms: list[str]) -> float:
+        """Noisy-OR of the terms' reliabilities: the chance that at least one is right."""
+        known = self.table.get(label, {})
+        miss = 1.0
+        for key in {term_key(t) for t in terms}:
+            miss *= 1 - known.get(key, PRIOR_RELIABILITY)
+        return 1 - miss
+
+
 @dataclass
 class Features:
-    """Fitted vectoriser and section list turning passages into features."""
+    """Fitted vectoriser, section list and term reliabilities turning passages into features."""
 
     text_vec: TfidfVectorizer
     sections: list[str]
     labels: list[str]
+    reliability: TermReliability
 
     @classmethod
-    def fit(cls, passages: list[PassageInput], evidence: list[PassageEvidence],
-            labels: list[str]) -> Features:
+    def fit(cls, data: TrainingData) -> Features:
         text_vec = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
                                    ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        text_vec.fit([e.lemmas for e in evidence])
-        return cls(text_vec, sorted({p.section for p in passages}), labels)
+        text_vec.fit([e.lemmas for e in data.evidence])
+        return cls(text_vec, sorted({p.section for p in data.passages}), data.labels,
+                   TermReliability.fit(data.evidence, data.y, data.labels, data.substantive))
 
     def shared(self, passages: list[PassageInput],
                evidence: list[PassageEvidence]) -> sparse.csr_matrix:
@@ -105,11 +151,14 @@ def _proba(models: list[Any], x: sparse.csr_matrix, own: np.ndarray) -> np.ndarr
 
 
 def blend(probs: np.ndarray, evidence: list[PassageEvidence], labels: list[str],
-          alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
-    """Scores = alpha * model + (1 - alpha) * keyword score, raised to
-    HEADING_RULE_SCORE where the heading names the label or a coding
-    convention assigns it; also returns where those rules fired."""
-    kw = np.array([[keyword_score(len(e.text.get(label, []))) for label in labels]
+          alpha: float = ALPHA, reliability: TermReliability | None = None
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """Scores = alpha * model + (1 - alpha) * keyword score (term reliabilities
+    when given, else the plain count score), raised to HEADING_RULE_SCORE
+    where the heading names the label or a coding convention assigns it; also
+    returns where those rules fired."""
+    kw = np.array([[reliability.score(label, e.text.get(label, [])) if reliability
+                    else keyword_score(len(e.text.get(label, []))) for label in labels]
                    for e in evidence])
     rule = np.array([[label in e.heading or label in e.rules for label in labels]
                      for e in evidence], dtype=bool)
@@ -144,7 +193,8 @@ class TrainedTagger:
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
         probs = _proba(self.models, x, own_evidence(evidence, self.labels))
-        scores, rule = blend(probs, evidence, self.labels, self.info["alpha"])
+        scores, rule = blend(probs, evidence, self.labels, self.info["alpha"],
+                             self.features.reliability)
         rounded = np.round(scores, 4).tolist()
         names = self.features.text_vec.get_feature_names_out()
         out = []
@@ -182,7 +232,7 @@ class TrainedTagger:
             model = pickle.loads(Path(path).read_bytes())
         except (OSError, pickle.UnpicklingError, AttributeError, ImportError) as e:
             raise ReportmineError(f"cannot load model {path}: {e}") from e
-        if not isinstance(model, TrainedTagger) or "alpha" not in model.info:
+        if not isinstance(model, TrainedTagger) or model.version != MODEL_VERSION:
             raise ReportmineError(f"{path} is not a current reportmine tagger model "
                                   "(run 'reportmine train')")
         return model
@@ -210,11 +260,10 @@ def training_set(gold: dict[str, Any], splits: tuple[str, ...] = TRAIN_SPLITS
     return with_neighbours(rows), labels, groups
 
 
-def _thresholds(probs: np.ndarray, evidence: list[PassageEvidence], y: np.ndarray,
+def _thresholds(scores: np.ndarray, rule: np.ndarray, y: np.ndarray,
                 labels: list[str], substantive: np.ndarray) -> tuple[dict[str, float], float]:
-    """Per-label thresholds (up to THRESHOLD_CAP) with the best out-of-fold F1,
-    and the micro F1 they reach."""
-    scores, rule = blend(probs, evidence, labels)
+    """Per-label thresholds (up to THRESHOLD_CAP) with the best out-of-fold F1
+    on blended scores, and the micro F1 they reach."""
     thresholds, cols = {}, []
     for j, label in enumerate(labels):
         def pred(t: float, j: int = j) -> np.ndarray:
@@ -244,14 +293,17 @@ class TrainingData:
 
 
 def _fit(data: TrainingData) -> tuple[Features, list[Any]]:
-    feats = Features.fit(data.passages, data.evidence, data.labels)
+    feats = Features.fit(data)
     own = own_evidence(data.evidence, data.labels)
     return feats, _fit_models(feats.shared(data.passages, data.evidence), own, data.y, C)
 
 
-def _predict_proba(feats: Features, models: list[Any], data: TrainingData) -> np.ndarray:
-    return _proba(models, feats.shared(data.passages, data.evidence),
-                  own_evidence(data.evidence, data.labels))
+def _blended(fitted: TrainingData, held: TrainingData) -> tuple[np.ndarray, np.ndarray]:
+    """Blended scores and rule hits for `held` from a model fitted on `fitted`."""
+    feats, models = _fit(fitted)
+    probs = _proba(models, feats.shared(held.passages, held.evidence),
+                   own_evidence(held.evidence, held.labels))
+    return blend(probs, held.evidence, held.labels, ALPHA, feats.reliability)
 
 
 def _choose(data: TrainingData) -> tuple[dict[str, float], float]:
@@ -259,10 +311,10 @@ def _choose(data: TrainingData) -> tuple[dict[str, float], float]:
     the out-of-fold micro F1 they reach."""
     folds = GroupKFold(n_splits=min(5, len(set(data.groups)))).split(
         data.passages, groups=data.groups)
-    oof = np.zeros(data.y.shape)
+    scores, rule = np.zeros(data.y.shape), np.zeros(data.y.shape, dtype=bool)
     for tr, te in folds:
-        oof[te] = _predict_proba(*_fit(data.subset(tr)), data.subset(te))
-    return _thresholds(oof, data.evidence, data.y, data.labels, data.substantive)
+        scores[te], rule[te] = _blended(data.subset(tr), data.subset(te))
+    return _thresholds(scores, rule, data.y, data.labels, data.substantive)
 
 
 def _training_data(gold: dict[str, Any], splits: tuple[str, ...]) -> TrainingData:
@@ -308,7 +360,7 @@ def leave_one_report_out(gold: dict[str, Any],
         out = np.array([g == report for g in data.groups])
         inner, held = data.subset(np.flatnonzero(~out)), data.subset(np.flatnonzero(out))
         thresholds, _ = _choose(inner)
-        scores, rule = blend(_predict_proba(*_fit(inner), held), held.evidence, data.labels)
+        scores, rule = _blended(inner, held)
         cut = np.array([thresholds[label] for label in data.labels])
         pred[out] = _with_holding((rule | (scores >= cut)) & held.substantive[:, None],
                                   data.labels)
