@@ -135,6 +135,23 @@ def test_reports_stored_after_a_question_are_found_by_the_next(tmp_path):
             LATER.metadata.partnership]
 
 
+def test_number_in_words_meets_the_same_number_in_digits(tmp_path):
+    in_words = report("Galton Safeguarding Partnership", "South East", "Small", "Peer review",
+                      "Mixed", "2021-03", {"section.disruption": [
+                          "Galton keeps a key worker with young people after they turn eighteen."]})
+    in_digits = report("Harrowby Safeguarding Partnership", "South East", "Small", "Peer review",
+                       "Mixed", "2021-03", {"section.disruption": [
+                           "Harrowby keeps a key worker with young people after they turn 18."]})
+    path = build(tmp_path / "rm.db", [AMBERLEY, in_words, in_digits])
+    with Store.open(path) as s:
+        for question in ("Which areas kept a key worker after young people turn 18?",
+                         "Which areas kept a key worker after young people turn eighteen?"):
+            scores = {a.partnership: a.score for a in ask(s, question).answers}
+            assert scores.keys() == {in_words.metadata.partnership,
+                                     in_digits.metadata.partnership}
+            assert len(set(scores.values())) == 1
+
+
 def test_superseded_report_is_not_answered(tmp_path):
     newer = report("Dunmore Children's Partnership", "Yorkshire and The Humber", "Standard",
                    "Appreciative inquiry", "Mixed", "2022-01",

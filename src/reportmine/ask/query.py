@@ -70,6 +70,9 @@ _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six
             "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
             "twenty": "20", "twenty-one": "21", "twenty-five": "25"}
 
+# Digits back to the one-word spellings a report may use instead ("turned eighteen").
+NUMBER_WORDS = {digit: word for word, digit in _NUMBERS.items() if "-" not in word}
+
 MAX_QUESTION_CHARS = 2000  # a longer question is read up to here (it is kept whole)
 
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from reportmine.ask.expand import evoked_patterns
 from reportmine.ask.index import SENTENCE_BREAK
-from reportmine.ask.query import Filters, Query
+from reportmine.ask.query import NUMBER_WORDS, Filters, Query
 from reportmine.store import Store
 
 SHORTLIST = 200
@@ -122,6 +122,8 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
     single = {}
     for term in query.terms:
         forms = _forms(store, term)
+        if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
+            forms.update(_forms(store, NUMBER_WORDS[term]))
         df = max(forms.values(), default=0)
         single[term] = Concept.make(term, frozenset(forms) | {term}, min(cap, _idf(n, df)), df,
                                     evoked_patterns(term, query.lemmas, labels))
