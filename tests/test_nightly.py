@@ -262,11 +262,11 @@ def test_concurrent_runs_one_ingests_the_other_refuses(tmp_path, capsys):
     folder.mkdir()
     for pdf in (PDF_A, PDF_B):
         shutil.copy(pdf, folder / pdf.name)
-    db = tmp_path / "rm.db"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}
+    db, gate = tmp_path / "rm.db", tmp_path / "gate"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests"), "REPORTMINE_TEST_GATE": str(gate)}
     first = subprocess.Popen(
         [sys.executable, "-m", "reportmine", "--db", str(db), "nightly", "--quiet", "--model",
-         "keyword", "--jobs", "1", "--parser", "nightly_parsers:slow_parse", "--source",
+         "keyword", "--jobs", "1", "--parser", "nightly_parsers:gated_parse", "--source",
          str(folder)],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
@@ -276,6 +276,7 @@ def test_concurrent_runs_one_ingests_the_other_refuses(tmp_path, capsys):
         assert nightly(db, folder) == 1
         assert "another nightly run" in capsys.readouterr().err
     finally:
+        gate.touch()
         out, err = first.communicate(timeout=120)
     assert first.returncode == 0, err
     assert "2 new" in out
@@ -289,8 +290,9 @@ def test_sigterm_stops_the_run_and_records_it_as_failed(tmp_path):
     db.parent.mkdir()
     run = subprocess.Popen(
         [sys.executable, "-m", "reportmine", "--db", str(db), "nightly", "--quiet", "--model",
-         "keyword", "--parser", "nightly_parsers:slow_parse", "--timeout", "600", "--source",
-         str(tmp_path)], env={**os.environ, "PYTHONPATH": str(ROOT / "tests")},
+         "keyword", "--parser", "nightly_parsers:gated_parse", "--timeout", "600", "--source",
+         str(tmp_path)], env={**os.environ, "PYTHONPATH": str(ROOT / "tests"),
+                              "REPORTMINE_TEST_GATE": str(tmp_path / "never-opened")},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not _running(db) and time.monotonic() < deadline:

@@ -11,6 +11,8 @@ import hashlib
 import importlib
 import multiprocessing
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -25,6 +27,7 @@ DEFAULT_PARSER = "reportmine.parse:parse_pdf"
 DEFAULT_TIMEOUT = 120.0
 PARTIAL_SUFFIXES = (".part", ".crdownload")
 _STARTUP_LIMIT = 120.0  # seconds a fresh worker may take to import the parser
+_STOP_CHECK = 0.2  # seconds between looks at the stop flag while a parse runs
 
 
 @dataclass
@@ -102,8 +105,10 @@ def _serve(conn: Connection, parser_ref: str) -> None:
 class ParserWorker:
     """A parser process that is replaced whenever it hangs or dies."""
 
-    def __init__(self, parser_ref: str = DEFAULT_PARSER) -> None:
+    def __init__(self, parser_ref: str = DEFAULT_PARSER,
+                 stop: threading.Event | None = None) -> None:
         self.parser_ref = parser_ref
+        self.stop = stop or threading.Event()  # set from another thread: give up at once
         self.ctx = multiprocessing.get_context("spawn")
         self.proc: Any = None
         self.conn: Connection | None = None
@@ -128,9 +133,12 @@ class ParserWorker:
             self._start()
         assert self.conn is not None
         self.conn.send(str(path))
-        if not self.conn.poll(timeout):
-            self.close()
-            return "error", f"parse timed out after {timeout:g} s"
+        deadline = time.monotonic() + timeout
+        while not self.conn.poll(min(_STOP_CHECK, max(0.0, deadline - time.monotonic()))):
+            if self.stop.is_set() or time.monotonic() >= deadline:
+                self.close()
+                return "error", ("stopped" if self.stop.is_set()
+                                 else f"parse timed out after {timeout:g} s")
         try:
             return self.conn.recv()
         except EOFError:

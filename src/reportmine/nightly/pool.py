@@ -23,11 +23,12 @@ class ParsePool:
         self.local = threading.local()
         self.workers: list[ParserWorker] = []
         self.lock = threading.Lock()
+        self.stop = threading.Event()
 
     def _worker(self) -> ParserWorker:
         worker = getattr(self.local, "worker", None)
         if worker is None:
-            worker = self.local.worker = ParserWorker(self.parser)
+            worker = self.local.worker = ParserWorker(self.parser, self.stop)
             with self.lock:
                 self.workers.append(worker)
         return worker
@@ -41,7 +42,9 @@ class ParsePool:
             worker.close()
 
     def kill(self) -> None:
-        """Stop parses in flight at once; their threads see the worker die and return."""
+        """Stop parses in flight at once; their threads see the worker die (or,
+        for a worker still starting, the stop flag) and return."""
+        self.stop.set()
         with self.lock:
             for worker in self.workers:
                 if worker.proc is not None and worker.proc.is_alive():
