@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, report
-from reportmine.ask import Hit, ask
+from reportmine.ask import Hit, ask, index
 from reportmine.ask.answer import MIN_BEST_SCORE, group
 from reportmine.ask.query import parse_question
 from reportmine.corpus import Corpus
@@ -132,6 +132,26 @@ def test_reports_stored_after_a_question_are_found_by_the_next(tmp_path):
         assert ask(s, question).answers == []
         s.save_report(LATER)
         assert [a.partnership for a in ask(s, question).answers] == [
+            LATER.metadata.partnership]
+
+
+def test_index_refresh_keeps_passages_queued_while_it_ran(tmp_path, monkeypatch):
+    path = build(tmp_path / "rm.db")
+    lemmatise = index.lemma_sentences
+
+    def meanwhile(texts: list[str]) -> list[str]:
+        with Store.open(path) as other:  # another writer stores a report mid-refresh
+            other.save_report(LATER)
+        return lemmatise(texts)
+
+    monkeypatch.setattr(index, "lemma_sentences", meanwhile)
+    with Store.open(path) as s:
+        index.refresh(s)
+        monkeypatch.undo()
+        queued = s.conn.execute("SELECT count(*) FROM passages_lemma_pending").fetchone()[0]
+        assert queued == len(list(LATER.passages()))
+        assert [a.partnership for a in ask(s, "Which areas continue support after the "
+                                              "eighteenth birthday?").answers] == [
             LATER.metadata.partnership]
 
 

@@ -30,9 +30,12 @@ def sentence_lemmas(parts: list[str]) -> list[str]:
     return [" ".join(tokens(lemmas)) for lemmas in normalise_many(parts)]
 
 
-def lemma_sentences(text: str) -> str:
-    """A passage's index entry: each sentence's lemmas, joined by the sentence break."""
-    return SENTENCE_BREAK.join(sentence_lemmas(sentences(text) or [text]))
+def lemma_sentences(texts: list[str]) -> list[str]:
+    """Each passage's index entry: its sentences' lemmas joined by the
+    sentence break; all sentences go through the pipeline in one batch."""
+    parts = [sentences(text) or [text] for text in texts]
+    flat = iter(sentence_lemmas([s for p in parts for s in p]))
+    return [SENTENCE_BREAK.join(next(flat) for _ in p) for p in parts]
 
 
 def refresh(store: Store) -> int:
@@ -43,14 +46,15 @@ def refresh(store: Store) -> int:
            JOIN passages p ON p.id = q.id ORDER BY q.id""").fetchall()
     if not rows:
         return 0
-    entries = [(row[0], lemma_sentences(row[1])) for row in rows]
+    ids = [(row[0],) for row in rows]
+    entries = list(zip((row[0] for row in rows), lemma_sentences([row[1] for row in rows])))
     try:
         with store.transaction() as c:
-            c.executemany("DELETE FROM passages_lemma_fts WHERE rowid = ?",
-                          [(pid,) for pid, _ in entries])
+            c.executemany("DELETE FROM passages_lemma_fts WHERE rowid = ?", ids)
             c.executemany("INSERT INTO passages_lemma_fts (rowid, lemmas) VALUES (?, ?)",
                           entries)
-            c.execute("DELETE FROM passages_lemma_pending")
+            # only what was read: passages queued meanwhile by another writer stay queued
+            c.executemany("DELETE FROM passages_lemma_pending WHERE id = ?", ids)
     except sqlite3.OperationalError as e:
         raise ReportmineError(f"cannot update the search index of {store.path}: {e}") from e
     return len(entries)
