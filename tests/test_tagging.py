@@ -158,6 +158,14 @@ def test_prompt_questions_and_lead_ins_get_no_labels():
         assert not any(t.assigned for t in tagger.tag([PassageInput(text)])[0])
 
 
+def test_long_paragraph_ending_with_a_question_is_still_tagged():
+    text = ("The police, schools and children's social care now share information every week "
+            "through the locality panels, and practitioners say they see the whole child "
+            "for the first time. But who will chair the panels once the funding ends?")
+    tags = KeywordTagger().tag([PassageInput(text)])[0]
+    assert {t.label for t in tags if t.assigned} >= {"issue.information_sharing"}
+
+
 def test_model_trained_without_real_data():
     gold = {"reports": [
         {"file_name": f"{split}.pdf", "split": split,

@@ -68,19 +68,23 @@ def write_card(model: TrainedTagger, path: Path,
         f"- model version: `{model.version}`; codebook version: `{model.codebook_version}`",
         f"- gold file version: {info.get('gold_version')}",
         "- model: one logistic regression per label (class-weight balanced, "
-        f"C={info['C']}) over TF-IDF lemma 1–2-grams of the passage text, its section, "
-        "every label's codebook pattern hits, and the label's own context evidence "
-        "(pattern hits in the passage, in its sub-heading or run-in heading, and in its "
-        "neighbours in the same section). Patterns are matched on lowercase lemmas "
-        "(spaCy PhraseMatcher on NORM, `reportmine.text`).",
+        f"C={info['C']}) over TF-IDF lemma 1–2-grams of the passage's content words "
+        "(spaCy stop words dropped, except those a codebook concept needs: not, together, "
+        "across, own …), its section, every label's codebook pattern hits, and the label's "
+        "own context evidence (pattern hits in the passage, in its sub-heading or run-in "
+        "heading, and in its neighbours in the same section). Patterns are matched on "
+        "lowercase lemmas (spaCy PhraseMatcher on NORM, `reportmine.text`); the words of a "
+        "multi-word pattern may have up to two other words between them.",
         f"- score = {info['alpha']} × model probability + {1 - info['alpha']:.1f} × keyword "
-        "score (1 − 0.5^distinct pattern terms), assigned at or above the label's threshold "
+        "score, assigned at or above the label's threshold "
         f"(at most {info['threshold_cap']}). Rules assign a label with score ≥ 0.9 whatever "
         "the model says: a pattern hit in the heading (sub-heading rule), and the "
         f"{len(SITUATIONS)} coding-convention situations of CODEBOOK.md (evidence "
         "`rule: <situation>`; `tagging/conventions.py`, concepts co-occurring in one "
-        "sentence). Sections carry the labels of their passages (assigned if any passage "
-        "is; score = highest passage score).",
+        "sentence). The keyword score is the noisy-OR of the matched terms' reliabilities: "
+        "how often each term's hit came with its label in the training passages, smoothed "
+        "towards 0.5 (an unseen term counts 0.5). Sections carry the labels of their "
+        "passages (assigned if any passage is; score = highest passage score).",
         "- conventions applied after scoring: headings, lead-ins, prompt questions and "
         "table headers get no labels; a `jtd.complexity.*` label implies "
         "`jtd.holding_complexity`.",

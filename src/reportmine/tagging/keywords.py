@@ -19,18 +19,18 @@ from reportmine.tagging.codebook import Codebook, load_codebook
 from reportmine.text import nlp
 
 _NO_LABEL_KINDS = {"table_header", "header", "heading"}
+LEAD_IN_MAX_WORDS = 25  # lead-ins and prompt questions are one short line
 
 
 def no_label_passage(text: str, kind: str | None = None) -> bool:
     """Coding convention: headings, lead-ins, prompt questions and table
-    headers say nothing substantive, so they get no labels."""
+    headers say nothing substantive, so they get no labels. A long paragraph
+    that happens to end with a (rhetorical) question is not a prompt."""
     t = text.strip()
     if kind in _NO_LABEL_KINDS or not t:
         return True
-    if t.endswith("?"):
-        return True
     words = len(t.split())
-    return t.endswith(":") and words <= 25 or words <= 3
+    return t.endswith((":", ";", "?")) and words <= LEAD_IN_MAX_WORDS or words <= 3
 
 
 def pattern_variants(pattern: str) -> list[str]:

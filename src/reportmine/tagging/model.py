@@ -26,6 +26,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from reportmine.errors import ReportmineError
 from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, load_codebook, with_implied
@@ -41,15 +42,21 @@ HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
 THRESHOLD_CAP = 0.5
 _THRESHOLDS = np.round(np.arange(0.1, THRESHOLD_CAP + 0.01, 0.05), 2)
+# spaCy's stop words, less those that carry a codebook concept ("work together",
+# "across agencies", "not shared", "own model")
+_FUNCTION_WORDS = STOP_WORDS - {"not", "no", "never", "together", "across", "own", "first",
+                                "before", "after", "whole", "alone", "without"}
 C = 16.0  # inverse regularisation; grouped CV preferred it to 1 and 4
 PRIOR_RELIABILITY = 0.5  # an unseen term counts as the plain keyword score's one term
 PRIOR_WEIGHT = 2.0  # pseudo-passages behind the prior
 
 
 def tokens(normalised: str) -> list[str]:
-    """Words of a `reportmine.text.normalise`d text (module-level so the
-    vectoriser pickles)."""
-    return normalised.split()
+    """Content words of a `reportmine.text.normalise`d text: function words
+    mark an authoring style, not a topic, and a model trained on a few
+    hundred passages of one style learns them as evidence (module-level so
+    the vectoriser pickles)."""
+    return [w for w in normalised.split() if w not in _FUNCTION_WORDS]
 
 
 def _hits(found: dict[str, list[str]], labels: list[str]) -> np.ndarray:
