@@ -76,6 +76,14 @@ def test_sections_jsonl_has_zero_based_positions(db, capsys):
         ("section.reasons", "Reasons why", 0, 1), ("section.other", "Annex", 1, 2)]
 
 
+def test_passages_export_gives_the_evidence_of_each_assigned_label(db, capsys):
+    assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
+    capsys.readouterr()
+    first = jsonl(capsys, db, "passages")[0]
+    assert first["labels"] and set(first["evidence"]) == set(first["labels"])
+    assert "data" in first["evidence"]["issue.data_intelligence"]
+
+
 def test_csv_cells_hold_json_encoded_lists_and_dicts(db, capsys):
     assert main(["--db", str(db), "export", "passages", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
@@ -132,6 +140,12 @@ def test_show_prints_sections_pages_subheadings_and_footnotes(db, capsys):
     assert "[p1] Data sat in pockets" in out and "[1]" in out
     assert "-- Sub-theme" in out and "[p2] • Mapping of meetings." in out
     assert "Footnotes" in out and "A source." in out
+
+
+def test_show_tags_prints_each_label_with_score_and_evidence(db, capsys):
+    assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
+    assert main(["--db", str(db), "show", "1212", "--tags"]) == 0
+    assert "# issue.data_intelligence 0.50: data" in capsys.readouterr().out
 
 
 def test_show_unknown_report_is_a_one_line_error(db, capsys):

@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "page numbers, and footnotes.")
     p.add_argument("report", metavar="REPORT",
                    help="report id, a prefix of it or of the sha256, or the file name")
+    p.add_argument("--tags", action="store_true",
+                   help="under each passage, its labels with score and evidence")
     p.set_defaults(func=_show)
 
     p = sub.add_parser("export", parents=[common], help="export a table",
@@ -350,7 +352,7 @@ def _show(args: argparse.Namespace) -> int:
         print(f"  warning: {warning}")
     for s in sections:
         print(f"\n== {s['heading']}  [{s['section']}, p{s['page']}]")
-        _print_passages([p for p in passages if _same_section(p, s)])
+        _print_passages([p for p in passages if _same_section(p, s)], args.tags)
     if notes:
         print("\nFootnotes")
         for f in notes:
@@ -362,7 +364,7 @@ def _same_section(passage: dict[str, Any], section: dict[str, Any]) -> bool:
     return passage["section_position"] == section["position"]
 
 
-def _print_passages(passages: list[dict[str, Any]]) -> None:
+def _print_passages(passages: list[dict[str, Any]], tags: bool = False) -> None:
     subheading = None
     for p in passages:
         if p["subheading"] and p["subheading"] != subheading:
@@ -376,6 +378,10 @@ def _print_passages(passages: list[dict[str, Any]]) -> None:
         if p["footnotes"]:
             text += " " + "".join(f"[{m}]" for m in p["footnotes"])
         print(_wrap(text, f"  [p{p['page']}] "))
+        if tags:
+            for label in p["labels"]:
+                why = ", ".join(p["evidence"].get(label, []))
+                print(_wrap(f"{label} {p['scores'][label]:.2f}: {why}", "         # "))
 
 
 def _wrap(text: str, prefix: str) -> str:

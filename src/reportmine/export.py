@@ -27,7 +27,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
                  "subheadings", "labels", "scores"),
     "passages": ("report_id", "file_name", "partnership", "region", "section", "heading",
                  "subheading", "passage_id", "page", "kind", "row", "column", "text",
-                 "labels", "scores", "footnotes"),
+                 "labels", "scores", "evidence", "footnotes"),
 }
 KINDS = tuple(COLUMNS)
 FORMATS = ("csv", "jsonl", "parquet", "xlsx")
@@ -89,6 +89,8 @@ def _arrow_type(column: str) -> Any:
         return pa.map_(pa.string(), pa.float64())
     if column == "metadata_raw":
         return pa.map_(pa.string(), pa.string())
+    if column == "evidence":
+        return pa.map_(pa.string(), pa.list_(pa.string()))
     return pa.string()
 
 
@@ -99,7 +101,7 @@ def _write_parquet(rows: list[dict[str, Any]], kind: str, out: IO[Any]) -> None:
     arrays = []
     for col in COLUMNS[kind]:
         values = [row[col] for row in rows]
-        if col in ("scores", "metadata_raw"):
+        if col in ("scores", "metadata_raw", "evidence"):
             values = [None if v is None else list(v.items()) for v in values]
         arrays.append(pa.array(values, type=_arrow_type(col)))
     pq.write_table(pa.Table.from_arrays(arrays, names=list(COLUMNS[kind])), out)

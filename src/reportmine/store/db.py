@@ -17,7 +17,8 @@ from reportmine.errors import ReportmineError
 from reportmine.model import METADATA_FIELDS, Footnote, Passage, Report
 from reportmine.store.schema import migrate
 
-_JSON_COLUMNS = ("warnings", "metadata_raw", "subheadings", "labels", "scores", "footnotes")
+_JSON_COLUMNS = ("warnings", "metadata_raw", "subheadings", "labels", "scores", "evidence",
+                 "footnotes")
 
 _REPORTS_SQL = f"""
 SELECT r.report_id, r.file_name, r.sha256, r.status, r.n_pages, r.title,
@@ -59,6 +60,8 @@ SELECT p.report_id, r.file_name, r.partnership, r.region, s.section, s.heading,
             THEN (SELECT json_group_object(t.label, t.score) FROM tags t
                   WHERE t.passage_id = p.passage_id)
             ELSE p.scores END AS scores,
+       (SELECT json_group_object(t.label, json(t.evidence)) FROM tags t
+        WHERE t.passage_id = p.passage_id AND t.assigned) AS evidence,
        (SELECT json_group_array(f.mark) FROM passage_footnotes pf
         JOIN footnotes f ON f.id = pf.footnote WHERE pf.passage = p.id) AS footnotes
 FROM passages p
