@@ -1,0 +1,85 @@
+"""Commands of the tagger: tag stored passages, train the model."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from reportmine.cli.common import db_path
+from reportmine.errors import ReportmineError
+from reportmine.gold import read_gold
+from reportmine.store import Store
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the tag and train commands."""
+    p = sub.add_parser("tag", parents=[common], help="tag passages with codebook labels",
+                       description="Score stored passages against every codebook label "
+                                   "(trained model if models/tagger.pkl or $REPORTMINE_MODEL "
+                                   "exists, else codebook keywords). Only passages not yet "
+                                   "tagged with this codebook and model version, unless --all.")
+    p.add_argument("--all", action="store_true", help="re-tag every passage")
+    p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
+                   help="which tagger (default: auto)")
+    p.set_defaults(func=_tag)
+    p = sub.add_parser("train", parents=[common], help="train the tagger on gold data",
+                       description="Train the passage tagger on the fictional gold splits "
+                                   "(never 'real') and save it with a model card holding "
+                                   "leave-one-report-out and held-out figures.")
+    p.add_argument("--gold", type=Path, default=Path("corpus/gold.json"), metavar="FILE")
+    p.add_argument("--splits", choices=("train", "train+test"), default="train",
+                   help="gold splits to train on (default: train, which keeps 'test' "
+                        "held out for the tagger and for ask/compare evaluation)")
+    p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
+                   help="model file (default: models/tagger.pkl)")
+    p.set_defaults(func=_train)
+
+
+def _tag(args: argparse.Namespace) -> int:
+    from reportmine.tagging.run import load_tagger, tag_store
+
+    tagger = load_tagger(args.model)
+    with Store.open(db_path(args), create=False) as store:
+        n = tag_store(store, tagger, all_passages=args.all)
+    print(f"tagged {n} passages with {tagger.version} (codebook {tagger.codebook_version})")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from reportmine.tagging.card import write_card
+    from reportmine.tagging.model import leave_one_report_out, train
+    from reportmine.tagging.run import default_model_path
+
+    gold, splits = read_gold(args.gold), tuple(args.splits.split("+"))
+    model = train(gold, splits)
+    out = args.output or default_model_path()
+    model.save(out)
+    report_cv = leave_one_report_out(gold, splits)
+    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, model), report_cv)
+    print(f"trained on {model.info['n_passages']} passages of "
+          f"{len(model.info['train_reports'])} reports of {args.splits} (leave-one-report-out "
+          f"micro F1 {report_cv.micro_f1:.3f}); saved {out}")
+    return 0
+
+
+def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
+    """Metrics on the test and real splits the model was not trained on, for
+    the model card, when the database holds those reports."""
+    from reportmine.tagging.evaluate import evaluate
+    from reportmine.tagging.tagger import KeywordTagger
+
+    db = Path(db_path(args))
+    if not db.exists():
+        return None
+    gold = read_gold(args.gold)
+    results: dict[str, Any] = {}
+    with Store.open(db, create=False) as store:
+        for split in ("test", "real"):
+            if split in model.info["splits"]:
+                continue
+            for name, tagger in (("keyword", KeywordTagger()), ("trained", model)):
+                try:
+                    results[f"{name} / {split}"] = evaluate(store, gold, tagger, split)
+                except ReportmineError:
+                    continue
+    return results or None
