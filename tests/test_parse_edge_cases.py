@@ -1,11 +1,14 @@
 """PDFs that are odd but valid parse; broken ones fail with one clear reason."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pdf_factory import make_pdf, owner_password_only, user_password
 from reportmine.errors import ParseError
 from reportmine.parse import parse_pdf
+from reportmine.parse.metadata import field_for_label
 
 TEXT = [["Introduction", "This paragraph is the body text of a short document.",
          "It runs to a second line so that it reads as prose."]]
@@ -67,3 +70,37 @@ def test_empty_file_is_refused(tmp_path):
     path.write_bytes(b"")
     with pytest.raises(ParseError, match="empty"):
         parse_pdf(path)
+
+
+def _long_table_pdf(path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    styles = getSampleStyleSheet()
+    rows = [["Change goal", "What needs to change"]] + [
+        [f"Goal {i} about sharing information earlier", f"Change {i} in how panels meet"]
+        for i in range(1, 70)]
+    table = Table(rows, repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black")]))
+    SimpleDocTemplate(str(path), pagesize=A4, invariant=1).build(
+        [Paragraph("Overall goal of BSP", styles["Heading1"]), table])
+
+
+def test_header_row_repeated_after_a_page_break_is_not_read_as_a_continued_row(tmp_path):
+    _long_table_pdf(tmp_path / "t.pdf")
+    report = parse_pdf(tmp_path / "t.pdf")
+    texts = [p.text for _, p in report.passages()]
+    assert report.n_pages >= 2
+    rows = [t for t in texts if re.match(r"(Goal|Change) \d", t)]
+    assert len(rows) == 2 * 69
+    assert not [t for t in rows if "Change goal" in t or "What needs to change" in t]
+    assert any(t.endswith("Goal 69 about sharing information earlier") for t in texts)
+
+
+@pytest.mark.parametrize("label, field", [
+    ("Area:", "partnership"), ("Name of local area", "partnership"),
+    ("Number of local authority areas", "la_count"), ("Kick-off:", "commenced"),
+    ("Project start", "commenced"), ("Reasons why the local area requested support", "reasons")])
+def test_details_row_label_names_its_metadata_field(label, field):
+    assert field_for_label(label) == field

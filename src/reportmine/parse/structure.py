@@ -100,19 +100,34 @@ def table_passages(tables: list[Table], ctx: Context, subheading: str | None) ->
     return passages
 
 
+def _row_text(row: list) -> list[str]:
+    return [" ".join(line.text for line in cell.lines).strip() for cell in row]
+
+
 def merge_continued_tables(items: list) -> list:
-    """Join a table that runs on over a page break, and rows split by the break."""
+    """Join a table that runs on over a page break, and rows split by the
+    break; a header row repeated at the top of the new page is dropped."""
     out: list = []
     for item in items:
         prev = out[-1] if out else None
         if (isinstance(item, Table) and isinstance(prev, list) and isinstance(prev[-1], Table)
                 and item.page == prev[-1].page + 1 and len(item.cols) == len(prev[-1].cols)
                 and all(abs(a - b) < 3 for a, b in zip(item.cols, prev[-1].cols))):
+            if len(item.rows) > 1 and _row_text(item.rows[0]) == _row_text(prev[0].rows[0]):
+                item.rows = item.rows[1:]  # the header row repeated on the new page
             last_row, first_row = prev[-1].rows[-1], item.rows[0]
-            first_empty = not first_row[0].lines
+            # an empty first cell marks a continuation only where rows have one
+            first_empty = not first_row[0].lines and bool(last_row[0].lines)
             unfinished = any(c.lines and not c.lines[-1].text.rstrip().endswith((".", ":", ")"))
                              for c in last_row)
-            if (first_empty or unfinished) and len(last_row) == len(first_row):
+            # a row of several cells cut by the break goes on mid-sentence, or leaves
+            # empty the cells that ended on the first page; a new row starts afresh
+            # in every cell (a one-cell box running on is simply continued)
+            mid_sentence = all(c.lines[0].text.lstrip()[:1].islower()
+                               for c in first_row if c.lines)
+            ended = any(a.lines and not b.lines for a, b in zip(last_row, first_row))
+            if len(last_row) == len(first_row) and (first_empty or unfinished and (
+                    len(first_row) == 1 or mid_sentence or ended)):
                 for a, b in zip(last_row, first_row):
                     a.lines.extend(b.lines)
                 item.rows = item.rows[1:]
