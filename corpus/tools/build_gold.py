@@ -54,7 +54,8 @@ SECTION_KEYWORDS = [
     ("section.key_issues", ["key issues", "issues aris", "issues that arose"]),
     ("section.approach", ["approach", "method"]),
     ("section.goal", ["goal"]),
-    ("section.reasons", ["reason", "why did", "requesting", "requested"]),
+    ("section.reasons", ["reason", "why did", "requesting", "requested", "ask for support",
+                         "asked for support"]),
 ]
 NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
                 "seven": 7, "eight": 8, "nine": 9, "ten": 10}
