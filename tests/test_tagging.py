@@ -14,7 +14,8 @@ from reportmine.tagging.context import (PassageEvidence, gather_evidence, headin
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
 from reportmine.tagging.model import (HEADING_RULE_SCORE, PRIOR_RELIABILITY, TermReliability,
-                                      TrainedTagger, blend, leave_one_report_out, training_set)
+                                      TrainedTagger, as_written, blend, leave_one_report_out,
+                                      training_set)
 from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tag, apply_conventions
 from reportmine.errors import ReportmineError
 from reportmine.text import nlp, normalise
@@ -103,6 +104,13 @@ def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
     assert generic < 0.5 < specific
     assert table.score(label, ["unseen term"]) == PRIOR_RELIABILITY
     assert table.score(label, ["place", "extra-familial"]) > specific  # noisy-OR
+
+
+def test_model_ngram_evidence_is_quoted_as_written_in_the_passage():
+    text = "Partners now bring them together every month."
+    assert as_written(text, "bring together") == "bring them together"
+    assert as_written(text, "partner") == "Partners"
+    assert as_written(text, "panel") == "panel"  # not in the text: the n-gram itself
 
 
 def test_short_opening_sentence_is_a_run_in_heading():

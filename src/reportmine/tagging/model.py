@@ -34,7 +34,7 @@ from reportmine.tagging.context import PassageEvidence, gather_evidence, with_ne
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT
 from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions, keyword_score
-from reportmine.text import normalise
+from reportmine.text import nlp, normalise
 
 MODEL_VERSION = "trained-0.4"
 TRAIN_SPLITS = ("train",)
@@ -57,6 +57,20 @@ def tokens(normalised: str) -> list[str]:
     hundred passages of one style learns them as evidence (module-level so
     the vectoriser pickles)."""
     return [w for w in normalised.split() if w not in _FUNCTION_WORDS]
+
+
+def as_written(text: str, ngram: str) -> str:
+    """The words of `text` behind a lemma n-gram of its features ("datum
+    share" -> "data shared", "bring together" -> "bring them together"), so
+    evidence quotes the passage; the n-gram itself if it cannot be found."""
+    wanted = ngram.split()
+    content = [t for t in nlp()(text) if t.norm_ in set(wanted) or
+               not (t.is_punct or t.is_space or t.norm_ in _FUNCTION_WORDS)]
+    for k in range(len(content) - len(wanted) + 1):
+        if [t.norm_ for t in content[k:k + len(wanted)]] == wanted:
+            first, last = content[k], content[k + len(wanted) - 1]
+            return text[first.idx:last.idx + len(last.text)]
+    return ngram
 
 
 def _hits(found: dict[str, list[str]], labels: list[str]) -> np.ndarray:
@@ -212,7 +226,8 @@ class TrainedTagger:
                 terms = (e.rules.get(label, []) + e.text.get(label, [])
                          + [f"heading: {t}" for t in e.heading.get(label, [])])
                 if assigned and not terms:
-                    terms = self._top_terms(x[i, :len(names)], names, j)
+                    terms = [as_written(p.text, t)
+                             for t in self._top_terms(x[i, :len(names)], names, j)]
                 tags.append(Tag(label, rounded[i][j], assigned, terms))
             out.append(apply_conventions(tags, p))
         return out
