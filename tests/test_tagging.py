@@ -107,10 +107,9 @@ def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
 
 
 def test_model_ngram_evidence_is_quoted_as_written_in_the_passage():
-    text = "Partners now bring them together every month."
-    assert as_written(text, "bring together") == "bring them together"
-    assert as_written(text, "partner") == "Partners"
-    assert as_written(text, "panel") == "panel"  # not in the text: the n-gram itself
+    doc = nlp()("Partners now bring them together every month.")
+    assert as_written(doc, ["bring together", "partner", "panel"]) == [
+        "bring them together", "Partners", "panel"]  # "panel" is not in the text
 
 
 def test_short_opening_sentence_is_a_run_in_heading():

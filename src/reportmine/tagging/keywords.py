@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from spacy.attrs import IS_PUNCT, NORM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -51,17 +52,18 @@ class GappedPhrases:
     words ("joint panel" in "a joint exploitation panel", "share information"
     in "share relevant information"), never across punctuation. Gaps go only
     where the pattern has a space, so "co-produce" stays whole. Patterns are
-    indexed by their first lemma, so a text costs one dict lookup per token
-    (spaCy's Matcher with wildcard operators was 5x slower than all tagging)."""
+    indexed by the hash of their first lemma and texts read as arrays of
+    lemma hashes, so a text costs one dict lookup per token (spaCy's Matcher
+    with wildcard operators was 5x slower than all tagging)."""
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[str, tuple[tuple[str, ...], ...]]]] = {}
+        self._by_first: dict[int, list[tuple[str, tuple[tuple[int, ...], ...]]]] = {}
 
     def add(self, label: str, pattern: Doc) -> None:
-        words: list[tuple[str, ...]] = []
-        current: list[str] = []
+        words: list[tuple[int, ...]] = []
+        current: list[int] = []
         for token in pattern:
-            current.append(token.norm_)
+            current.append(token.norm)
             if token.whitespace_:
                 words.append(tuple(current))
                 current = []
@@ -72,8 +74,10 @@ class GappedPhrases:
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(label, start, end) of every gapped match in `doc`."""
-        norms = [t.norm_ for t in doc]
-        punct = [t.is_punct for t in doc]
+        if not len(doc):
+            return []
+        columns = doc.to_array([NORM, IS_PUNCT])
+        norms, punct = columns[:, 0].tolist(), columns[:, 1].tolist()
         out = []
         for i, norm in enumerate(norms):
             for label, words in self._by_first.get(norm, ()):
@@ -83,8 +87,8 @@ class GappedPhrases:
         return out
 
 
-def _gapped_end(norms: list[str], punct: list[bool], start: int,
-                words: tuple[tuple[str, ...], ...]) -> int | None:
+def _gapped_end(norms: list[int], punct: list[int], start: int,
+                words: tuple[tuple[int, ...], ...]) -> int | None:
     """Where a match of `words` starting at token `start` ends, or None."""
     pos = start + len(words[0])
     if tuple(norms[start:pos]) != words[0]:

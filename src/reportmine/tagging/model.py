@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from reportmine.errors import ReportmineError
 from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, load_codebook, with_implied
@@ -59,18 +60,21 @@ def tokens(normalised: str) -> list[str]:
     return [w for w in normalised.split() if w not in _FUNCTION_WORDS]
 
 
-def as_written(text: str, ngram: str) -> str:
-    """The words of `text` behind a lemma n-gram of its features ("datum
-    share" -> "data shared", "bring together" -> "bring them together"), so
-    evidence quotes the passage; the n-gram itself if it cannot be found."""
-    wanted = ngram.split()
-    content = [t for t in nlp()(text) if t.norm_ in set(wanted) or
-               not (t.is_punct or t.is_space or t.norm_ in _FUNCTION_WORDS)]
-    for k in range(len(content) - len(wanted) + 1):
-        if [t.norm_ for t in content[k:k + len(wanted)]] == wanted:
-            first, last = content[k], content[k + len(wanted) - 1]
-            return text[first.idx:last.idx + len(last.text)]
-    return ngram
+def as_written(doc: Doc, ngrams: list[str]) -> list[str]:
+    """The words of a passage (its `reportmine.text.nlp` doc) behind lemma
+    n-grams of its features ("datum share" -> "data shared", "bring together"
+    -> "bring them together"), so evidence quotes the passage; an n-gram that
+    cannot be found stays as it is."""
+    text = doc.text
+    words = [t for t in doc if not (t.is_punct or t.is_space)]
+    out = []
+    for ngram in ngrams:
+        wanted = ngram.split()
+        content = [t for t in words if t.norm_ in wanted or t.norm_ not in _FUNCTION_WORDS]
+        spans = (content[k:k + len(wanted)] for k in range(len(content) - len(wanted) + 1))
+        found = next((s for s in spans if [t.norm_ for t in s] == wanted), None)
+        out.append(text[found[0].idx:found[-1].idx + len(found[-1].text)] if found else ngram)
+    return out
 
 
 def _hits(found: dict[str, list[str]], labels: list[str]) -> np.ndarray:
@@ -220,14 +224,14 @@ class TrainedTagger:
         names = self.features.text_vec.get_feature_names_out()
         out = []
         for i, (p, e) in enumerate(zip(passages, evidence)):
-            tags = []
+            tags, doc = [], None
             for j, label in enumerate(self.labels):
                 assigned = bool(rule[i, j] or scores[i, j] >= self.thresholds[label])
                 terms = (e.rules.get(label, []) + e.text.get(label, [])
                          + [f"heading: {t}" for t in e.heading.get(label, [])])
                 if assigned and not terms:
-                    terms = [as_written(p.text, t)
-                             for t in self._top_terms(x[i, :len(names)], names, j)]
+                    doc = doc or nlp()(p.text)
+                    terms = as_written(doc, self._top_terms(x[i, :len(names)], names, j))
                 tags.append(Tag(label, rounded[i][j], assigned, terms))
             out.append(apply_conventions(tags, p))
         return out
