@@ -23,7 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph,
-                                Spacer, Table, TableStyle, KeepTogether)
+                                Spacer, Table, TableStyle)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import source as S  # noqa: E402
@@ -223,7 +223,6 @@ def grid(data, L, header=True, widths=None):
 def build_story(rep, L, st, width, fn_seen):
     meta, blocks = rep["meta"], rep["blocks"]
     story = [Paragraph(TITLE, st["title"])]
-    marks = []
 
     def P(text, style):
         keys = S.fn_refs(text)
@@ -257,7 +256,6 @@ def build_story(rep, L, st, width, fn_seen):
     t.setStyle(TableStyle(cmds))
     story += [t] + (extra_marks if L["footnotes"] == "page" else []) + [Spacer(1, 8)]
 
-    num_counter = 0
     while i < len(blocks):
         b = blocks[i]
         k = b["kind"]

@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="at most N partnerships (default: 20)")
     p.add_argument("--format", choices=("text", "md", "json"), default="text")
     p.set_defaults(func=_ask)
+
     p = sub.add_parser("compare", parents=[common], help="compare partnerships' learning",
                        description="Comparative summary of the current reports: a framework "
                                    "matrix (partnerships x labels, with a score, passage count "
