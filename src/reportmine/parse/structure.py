@@ -100,10 +100,6 @@ def table_passages(tables: list[Table], ctx: Context, subheading: str | None) ->
     return passages
 
 
-def _row_text(row: list) -> list[str]:
-    return [" ".join(line.text for line in cell.lines).strip() for cell in row]
-
-
 def merge_continued_tables(items: list) -> list:
     """Join a table that runs on over a page break, and rows split by the
     break; a header row repeated at the top of the new page is dropped."""
@@ -113,7 +109,8 @@ def merge_continued_tables(items: list) -> list:
         if (isinstance(item, Table) and isinstance(prev, list) and isinstance(prev[-1], Table)
                 and item.page == prev[-1].page + 1 and len(item.cols) == len(prev[-1].cols)
                 and all(abs(a - b) < 3 for a, b in zip(item.cols, prev[-1].cols))):
-            if len(item.rows) > 1 and _row_text(item.rows[0]) == _row_text(prev[0].rows[0]):
+            if len(item.rows) > 1 and ([c.text for c in item.rows[0]]
+                                       == [c.text for c in prev[0].rows[0]]):
                 item.rows = item.rows[1:]  # the header row repeated on the new page
             last_row, first_row = prev[-1].rows[-1], item.rows[0]
             # an empty first cell marks a continuation only where rows have one
