@@ -59,7 +59,9 @@ class GappedPhrases:
     def __init__(self) -> None:
         self._by_first: dict[int, list[tuple[str, tuple[tuple[int, ...], ...]]]] = {}
 
-    def add(self, label: str, pattern: Doc) -> None:
+    def add(self, label: str, pattern: Doc) -> bool:
+        """Index a pattern of several words (gap 0 included); False for a
+        one-word pattern, which a PhraseMatcher finds faster."""
         words: list[tuple[int, ...]] = []
         current: list[int] = []
         for token in pattern:
@@ -69,8 +71,10 @@ class GappedPhrases:
                 current = []
         if current:
             words.append(tuple(current))
-        if len(words) > 1:
-            self._by_first.setdefault(words[0][0], []).append((label, tuple(words)))
+        if len(words) < 2:
+            return False
+        self._by_first.setdefault(words[0][0], []).append((label, tuple(words)))
+        return True
 
     def __call__(self, doc: Doc) -> list[tuple[str, int, int]]:
         """(label, start, end) of every gapped match in `doc`."""
@@ -117,10 +121,9 @@ class KeywordMatcher:
         self._gapped = GappedPhrases()
         for label in self.codebook.labels:
             variants = [v for p in (label.name, *label.patterns) for v in pattern_variants(p)]
-            docs = list(nlp().pipe(variants))
-            self._matcher.add(label.id, docs)
-            for pattern in docs:
-                self._gapped.add(label.id, pattern)
+            one_word = [doc for doc in nlp().pipe(variants) if not self._gapped.add(label.id, doc)]
+            if one_word:
+                self._matcher.add(label.id, one_word)
 
     def evidence(self, text: str) -> dict[str, list[str]]:
         """Label id -> matched terms (as written, deduplicated, in text order)."""
@@ -138,7 +141,7 @@ class KeywordMatcher:
         out: dict[str, list[str]] = {}
         strings = nlp().vocab.strings
         matches = [(strings[m], start, end) for m, start, end in self._matcher(doc)]
-        for label, start, end in sorted(matches + self._gapped(doc), key=lambda m: m[1]):
+        for label, start, end in sorted(matches + self._gapped(doc), key=lambda m: m[1:]):
             term = re.sub(r"\s+", " ", doc[start:end].text.lower())
             terms = out.setdefault(label, [])
             if term not in terms:
