@@ -143,7 +143,8 @@ def test_blend_weighs_model_and_keywords_and_heading_rule_lifts_score():
     labels = ["issue.information_sharing", "issue.workforce"]
     evidence = [PassageEvidence(text={"issue.information_sharing": ["gdpr"]},
                                 heading={"issue.workforce": ["training"]})]
-    scores, rule = blend(np.array([[0.2, 0.1]]), evidence, labels, alpha=0.5)
+    scores, rule = blend(np.array([[0.2, 0.1]]), evidence, labels, TermReliability({}),
+                         alpha=0.5)
     assert scores[0, 0] == pytest.approx(0.5 * 0.2 + 0.5 * 0.5)
     assert scores[0, 1] == HEADING_RULE_SCORE and rule.tolist() == [[False, True]]
 
@@ -218,7 +219,7 @@ def test_trained_tags_have_scores_in_unit_range_and_evidence_when_assigned(train
 def test_convention_rule_lifts_score_whatever_the_model_says():
     labels = ["issue.transitions"]
     evidence = [PassageEvidence(rules={"issue.transitions": ["rule: transition to adult services"]})]
-    scores, rule = blend(np.array([[0.0]]), evidence, labels)
+    scores, rule = blend(np.array([[0.0]]), evidence, labels, TermReliability({}))
     assert scores[0, 0] == HEADING_RULE_SCORE and rule.tolist() == [[True]]
 
 

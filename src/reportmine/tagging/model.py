@@ -34,7 +34,7 @@ from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, load_codeboo
 from reportmine.tagging.context import PassageEvidence, gather_evidence, with_neighbours
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT
 from reportmine.tagging.keywords import no_label_passage
-from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions, keyword_score
+from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions
 from reportmine.text import nlp, normalise
 
 MODEL_VERSION = "trained-0.4"
@@ -114,7 +114,8 @@ class TermReliability:
         return cls(table)
 
     def score(self, label: str, terms: list[str]) -> float:
-        """Noisy-OR of the terms' reliabilities: the chance that at least one is right."""
+        """Noisy-OR of the terms' reliabilities: the chance that at least one
+        is right (with no table, the plain keyword score of distinct terms)."""
         known = self.table.get(label, {})
         miss = 1.0
         for key in {term_key(t) for t in terms}:
@@ -176,14 +177,12 @@ def _proba(models: list[Any], x: sparse.csr_matrix, own: np.ndarray) -> np.ndarr
 
 
 def blend(probs: np.ndarray, evidence: list[PassageEvidence], labels: list[str],
-          alpha: float = ALPHA, reliability: TermReliability | None = None
-          ) -> tuple[np.ndarray, np.ndarray]:
-    """Scores = alpha * model + (1 - alpha) * keyword score (term reliabilities
-    when given, else the plain count score), raised to HEADING_RULE_SCORE
-    where the heading names the label or a coding convention assigns it; also
-    returns where those rules fired."""
-    kw = np.array([[reliability.score(label, e.text.get(label, [])) if reliability
-                    else keyword_score(len(e.text.get(label, []))) for label in labels]
+          reliability: TermReliability, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
+    """Scores = alpha * model + (1 - alpha) * keyword score (the noisy-OR of
+    the matched terms' reliabilities), raised to HEADING_RULE_SCORE where the
+    heading names the label or a coding convention assigns it; also returns
+    where those rules fired."""
+    kw = np.array([[reliability.score(label, e.text.get(label, [])) for label in labels]
                    for e in evidence])
     rule = np.array([[label in e.heading or label in e.rules for label in labels]
                      for e in evidence], dtype=bool)
@@ -218,8 +217,8 @@ class TrainedTagger:
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
         probs = _proba(self.models, x, own_evidence(evidence, self.labels))
-        scores, rule = blend(probs, evidence, self.labels, self.info["alpha"],
-                             self.features.reliability)
+        scores, rule = blend(probs, evidence, self.labels, self.features.reliability,
+                             self.info["alpha"])
         rounded = np.round(scores, 4).tolist()
         names = self.features.text_vec.get_feature_names_out()
         out = []
@@ -329,7 +328,7 @@ def _blended(fitted: TrainingData, held: TrainingData) -> tuple[np.ndarray, np.n
     feats, models = _fit(fitted)
     probs = _proba(models, feats.shared(held.passages, held.evidence),
                    own_evidence(held.evidence, held.labels))
-    return blend(probs, held.evidence, held.labels, ALPHA, feats.reliability)
+    return blend(probs, held.evidence, held.labels, feats.reliability)
 
 
 def _choose(data: TrainingData) -> tuple[dict[str, float], float]:
