@@ -100,10 +100,10 @@ def _write_parquet(rows: list[dict[str, Any]], kind: str, out: IO[Any]) -> None:
 
     arrays = []
     for col in COLUMNS[kind]:
-        values = [row[col] for row in rows]
-        if col in ("scores", "metadata_raw", "evidence"):
+        values, arrow_type = [row[col] for row in rows], _arrow_type(col)
+        if pa.types.is_map(arrow_type):  # pyarrow builds maps from (key, value) pairs
             values = [None if v is None else list(v.items()) for v in values]
-        arrays.append(pa.array(values, type=_arrow_type(col)))
+        arrays.append(pa.array(values, type=arrow_type))
     pq.write_table(pa.Table.from_arrays(arrays, names=list(COLUMNS[kind])), out)
 
 
