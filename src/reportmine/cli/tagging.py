@@ -55,14 +55,15 @@ def _train(args: argparse.Namespace) -> int:
     out = args.output or default_model_path()
     model.save(out)
     report_cv = leave_one_report_out(gold, splits)
-    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, model), report_cv)
+    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, gold, model), report_cv)
     print(f"trained on {model.info['n_passages']} passages of "
           f"{len(model.info['train_reports'])} reports of {args.splits} (leave-one-report-out "
           f"micro F1 {report_cv.micro_f1:.3f}); saved {out}")
     return 0
 
 
-def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
+def _held_out(args: argparse.Namespace, gold: dict[str, Any],
+              model: Any) -> dict[str, Any] | None:
     """Metrics on the test and real splits the model was not trained on, for
     the model card, when the database holds those reports."""
     from reportmine.tagging.evaluate import evaluate
@@ -71,7 +72,6 @@ def _held_out(args: argparse.Namespace, model: Any) -> dict[str, Any] | None:
     db = Path(db_path(args))
     if not db.exists():
         return None
-    gold = read_gold(args.gold)
     results: dict[str, Any] = {}
     with Store.open(db, create=False) as store:
         for split in ("test", "real"):
