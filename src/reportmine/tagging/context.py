@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
+from spacy.tokens import Doc
+
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
 from reportmine.tagging.tagger import PassageInput
@@ -39,13 +41,16 @@ def heading_of(passage: PassageInput) -> str:
 class PassageEvidence:
     """Codebook pattern hits (label id -> terms) in the passage, its heading
     and its neighbours in the same section, the passage as lemmas, and the
-    coding-convention situations found in the passage (label id -> rules)."""
+    coding-convention situations found in the passage (label id -> rules);
+    also the passage's pipeline doc, so evidence can be quoted from it
+    without reading the text again."""
 
     text: dict[str, list[str]] = field(default_factory=dict)
     heading: dict[str, list[str]] = field(default_factory=dict)
     neighbours: dict[str, list[str]] = field(default_factory=dict)
     lemmas: str = ""
     rules: dict[str, list[str]] = field(default_factory=dict)
+    doc: Doc | None = field(default=None, repr=False, compare=False)
 
 
 def gather_evidence(passages: Sequence[PassageInput],
@@ -58,11 +63,11 @@ def gather_evidence(passages: Sequence[PassageInput],
     texts = list(dict.fromkeys(t for p in passages for t in (p.text, p.before, p.after)))
     docs = list(nlp().pipe(texts, batch_size=256))
     found = dict(zip(texts, (m.evidence_in(doc) for doc in docs)))
-    rules = dict(zip(texts, conventions.evidence_many(docs)))
-    words = dict(zip(texts, (doc_lemmas(doc) for doc in docs)))
+    rules = dict(zip(texts, conventions.evidence_many(texts, docs)))
+    doc_of = dict(zip(texts, docs))
     heading = m.evidence_many(heading_of(p) for p in passages)
     return [PassageEvidence(found[p.text], h, _merged(found[p.before], found[p.after]),
-                            words[p.text], rules[p.text])
+                            doc_lemmas(doc_of[p.text]), rules[p.text], doc_of[p.text])
             for p, h in zip(passages, heading)]
 
 

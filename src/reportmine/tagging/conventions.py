@@ -159,9 +159,11 @@ class ConventionMatcher:
                 variants = [v for phrase in concept for v in pattern_variants(phrase)]
                 self._matcher.add(f"{s}:{c}", list(nlp().pipe(variants)))
 
-    def situations_in(self, doc: Doc) -> list[Situation]:
-        """Situations whose concepts all occur within one sentence of `doc`."""
-        ends = _sentence_ends(doc.text)
+    def situations_in(self, doc: Doc, text: str | None = None) -> list[Situation]:
+        """Situations whose concepts all occur within one sentence of `doc`
+        (`text` is the doc's text where the caller has it: `Doc.text`
+        rebuilds it token by token)."""
+        ends = _sentence_ends(doc.text if text is None else text)
         found: dict[tuple[int, int], set[int]] = {}
         strings = nlp().vocab.strings
         for match_id, start, _ in self._matcher(doc):
@@ -172,12 +174,13 @@ class ConventionMatcher:
                if len(concepts) == len(self.situations[s].concepts)}
         return [self.situations[s] for s in sorted(hit)]
 
-    def evidence_many(self, docs: Iterable[Doc]) -> list[dict[str, list[str]]]:
-        """Label id -> ["rule: <situation>", ...] for each doc."""
+    def evidence_many(self, texts: Iterable[str], docs: Iterable[Doc]
+                      ) -> list[dict[str, list[str]]]:
+        """Label id -> ["rule: <situation>", ...] for each text and its doc."""
         out = []
-        for doc in docs:
+        for text, doc in zip(texts, docs):
             labels: dict[str, list[str]] = {}
-            for situation in self.situations_in(doc):
+            for situation in self.situations_in(doc, text):
                 for label in situation.labels:
                     labels.setdefault(label, []).append(f"rule: {situation.name}")
             out.append(labels)

@@ -130,8 +130,12 @@ class KeywordMatcher:
         return self._found(nlp()(text))
 
     def evidence_many(self, texts: Iterable[str]) -> list[dict[str, list[str]]]:
-        """`evidence` over many texts, batched through the pipeline."""
-        return [self._found(doc) for doc in nlp().pipe(texts, batch_size=256)]
+        """`evidence` over many texts, batched through the pipeline; a text
+        that repeats (a sub-heading over many passages) is read once."""
+        texts = list(texts)
+        distinct = list(dict.fromkeys(texts))
+        found = dict(zip(distinct, map(self._found, nlp().pipe(distinct, batch_size=256))))
+        return [found[t] for t in texts]
 
     def evidence_in(self, doc: Doc) -> dict[str, list[str]]:
         """`evidence` of a text already run through `reportmine.text.nlp`."""

@@ -26,6 +26,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
@@ -60,20 +61,24 @@ def tokens(normalised: str) -> list[str]:
     return [w for w in normalised.split() if w not in _FUNCTION_WORDS]
 
 
-def as_written(doc: Doc, ngrams: list[str]) -> list[str]:
-    """The words of a passage (its `reportmine.text.nlp` doc) behind lemma
-    n-grams of its features ("datum share" -> "data shared", "bring together"
-    -> "bring them together"), so evidence quotes the passage; an n-gram that
-    cannot be found stays as it is."""
-    text = doc.text
-    words = [t for t in doc if not (t.is_punct or t.is_space)]
+def as_written(text: str, doc: Doc, ngrams: list[str]) -> list[str]:
+    """The words of a passage (its text and `reportmine.text.nlp` doc) behind
+    lemma n-grams of its features ("datum share" -> "data shared", "bring
+    together" -> "bring them together"), so evidence quotes the passage; an
+    n-gram that cannot be found stays as it is."""
+    if not ngrams:
+        return []
+    strings = doc.vocab.strings
+    words = [(strings[norm], idx, idx + length) for norm, idx, length, punct, space
+             in doc.to_array([NORM, IDX, LENGTH, IS_PUNCT, IS_SPACE]).tolist()
+             if not (punct or space)]
     out = []
     for ngram in ngrams:
         wanted = ngram.split()
-        content = [t for t in words if t.norm_ in wanted or t.norm_ not in _FUNCTION_WORDS]
+        content = [w for w in words if w[0] in wanted or w[0] not in _FUNCTION_WORDS]
         spans = (content[k:k + len(wanted)] for k in range(len(content) - len(wanted) + 1))
-        found = next((s for s in spans if [t.norm_ for t in s] == wanted), None)
-        out.append(text[found[0].idx:found[-1].idx + len(found[-1].text)] if found else ngram)
+        found = next((s for s in spans if [w[0] for w in s] == wanted), None)
+        out.append(text[found[0][1]:found[-1][2]] if found else ngram)
     return out
 
 
@@ -223,14 +228,14 @@ class TrainedTagger:
         names = self.features.text_vec.get_feature_names_out()
         out = []
         for i, (p, e) in enumerate(zip(passages, evidence)):
-            tags, doc = [], None
+            tags = []
             for j, label in enumerate(self.labels):
                 assigned = bool(rule[i, j] or scores[i, j] >= self.thresholds[label])
                 terms = (e.rules.get(label, []) + e.text.get(label, [])
                          + [f"heading: {t}" for t in e.heading.get(label, [])])
                 if assigned and not terms:
-                    doc = doc or nlp()(p.text)
-                    terms = as_written(doc, self._top_terms(x[i, :len(names)], names, j))
+                    terms = as_written(p.text, e.doc or nlp()(p.text),
+                                       self._top_terms(x[i, :len(names)], names, j))
                 tags.append(Tag(label, rounded[i][j], assigned, terms))
             out.append(apply_conventions(tags, p))
         return out
