@@ -94,6 +94,15 @@ def test_hyphenated_pattern_is_not_split_by_gaps():
     assert _one_pattern_matcher("co-produce").evidence("co - the produce") == {}
 
 
+def test_exact_pattern_meets_its_word_form_only():
+    matcher = _one_pattern_matcher("=places")
+    assert matcher.evidence("Young people meet in Places the police rarely visit.") == {
+        "x.t": ["places"]}
+    assert matcher.evidence("The review took place after children were placed here.") == {}
+    assert _one_pattern_matcher("places").evidence("The review took place.") == {
+        "x.t": ["place"]}  # unmarked patterns match every form of the lemma
+
+
 def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
     label = "issue.contextual_safeguarding"
     evidence = ([PassageEvidence(text={label: ["place"]})] * 8
@@ -164,6 +173,14 @@ def test_prompt_questions_and_lead_ins_get_no_labels():
     for text in ("What has the partnership learnt about sharing information?",
                  "The work had four strands:"):
         assert not any(t.assigned for t in tagger.tag([PassageInput(text)])[0])
+
+
+def test_list_item_that_only_names_a_theme_is_a_title_with_no_labels():
+    tagger = KeywordTagger()
+    for text in ("3. Holding complexity, uncertainty and curiosity", "(b) Partnership working:"):
+        assert not any(t.assigned for t in tagger.tag([PassageInput(text)])[0])
+    named = "Partnership working between police and schools grew stronger this year."
+    assert any(t.assigned for t in tagger.tag([PassageInput(named)])[0])
 
 
 def test_long_paragraph_ending_with_a_question_is_still_tagged():

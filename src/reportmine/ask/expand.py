@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from reportmine.ask.index import tokens
-from reportmine.tagging.codebook import load_codebook
+from reportmine.tagging.codebook import load_codebook, pattern_text
 from reportmine.text import normalise
 
 Pattern = tuple[str, ...]
@@ -22,7 +22,7 @@ def label_patterns() -> dict[str, tuple[Pattern, ...]]:
     """Every codebook label's name and patterns as lemma-token sequences."""
     out = {}
     for label in load_codebook().labels:
-        phrases = [tuple(tokens(normalise(p))) for p in (label.name, *label.patterns)]
+        phrases = [tuple(tokens(normalise(pattern_text(p)))) for p in (label.name, *label.patterns)]
         out[label.id] = tuple(dict.fromkeys(p for p in phrases if p))
     return out
 

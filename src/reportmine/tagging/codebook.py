@@ -18,6 +18,21 @@ COMPLEXITY_PREFIX = "jtd.complexity."
 HOLDING = "jtd.holding_complexity"
 
 
+EXACT = "="  # "=places" matches that word form only, not every form of its lemma
+
+
+def is_exact(pattern: str) -> bool:
+    """Whether a pattern is marked to match its word form only: the lemma of
+    "places" is "place", which also meets "in place", "took place" and
+    "children placed" where the codebook means places and spaces."""
+    return pattern.startswith(EXACT)
+
+
+def pattern_text(pattern: str) -> str:
+    """A pattern without its exact-form mark."""
+    return pattern.removeprefix(EXACT)
+
+
 @dataclass(frozen=True)
 class Label:
     """One codebook label with the phrases that count as keyword evidence and

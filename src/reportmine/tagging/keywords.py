@@ -16,22 +16,34 @@ from spacy.attrs import IS_PUNCT, NORM
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from reportmine.tagging.codebook import Codebook, load_codebook
+from reportmine.tagging.codebook import Codebook, is_exact, load_codebook, pattern_text
 from reportmine.text import nlp
 
 _NO_LABEL_KINDS = {"table_header", "header", "heading"}
 LEAD_IN_MAX_WORDS = 25  # lead-ins and prompt questions are one short line
 
 
+_NUMBERING = re.compile(r"^(?:\(?(?:\d+|[a-z]|[ivx]+)[.)]\s+)?(.*?)[\s.:;]*$", re.IGNORECASE)
+
+
 def no_label_passage(text: str, kind: str | None = None) -> bool:
-    """Coding convention: headings, lead-ins, prompt questions and table
-    headers say nothing substantive, so they get no labels. A long paragraph
-    that happens to end with a (rhetorical) question is not a prompt."""
+    """Coding convention: headings, sub-theme titles, lead-ins, prompt
+    questions and table headers say nothing substantive, so they get no
+    labels. A long paragraph that happens to end with a (rhetorical) question
+    is not a prompt; a passage that is only a label's name ("3. Holding
+    complexity, uncertainty and curiosity", an item of a list of the themes)
+    is a title."""
     t = text.strip()
     if kind in _NO_LABEL_KINDS or not t:
         return True
     words = len(t.split())
-    return t.endswith((":", ";", "?")) and words <= LEAD_IN_MAX_WORDS or words <= 3
+    return (t.endswith((":", ";", "?")) and words <= LEAD_IN_MAX_WORDS or words <= 3
+            or _NUMBERING.match(t).group(1).lower() in _label_names())
+
+
+@lru_cache(maxsize=1)
+def _label_names() -> frozenset[str]:
+    return frozenset(label.name.lower() for label in load_codebook().labels)
 
 
 def pattern_variants(pattern: str) -> list[str]:
@@ -112,15 +124,21 @@ def _gapped_end(norms: list[int], punct: list[int], start: int,
 @dataclass
 class KeywordMatcher:
     """Finds each label's name and pattern phrases in a text (lemmatised,
-    case-blind); words of a multi-word pattern may stand a little apart."""
+    case-blind); words of a multi-word pattern may stand a little apart. A
+    pattern marked exact ("=places") is met by that word form only."""
 
     codebook: Codebook
 
     def __post_init__(self) -> None:
         self._matcher = PhraseMatcher(nlp().vocab, attr="NORM")
+        self._exact = PhraseMatcher(nlp().vocab, attr="LOWER")
         self._gapped = GappedPhrases()
         for label in self.codebook.labels:
-            variants = [v for p in (label.name, *label.patterns) for v in pattern_variants(p)]
+            exact = [pattern_text(p) for p in label.patterns if is_exact(p)]
+            if exact:
+                self._exact.add(label.id, list(nlp().pipe(exact)))
+            variants = [v for p in (label.name, *label.patterns) if not is_exact(p)
+                        for v in pattern_variants(p)]
             one_word = [doc for doc in nlp().pipe(variants) if not self._gapped.add(label.id, doc)]
             if one_word:
                 self._matcher.add(label.id, one_word)
@@ -144,7 +162,8 @@ class KeywordMatcher:
     def _found(self, doc: Doc) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         strings = nlp().vocab.strings
-        matches = [(strings[m], start, end) for m, start, end in self._matcher(doc)]
+        matches = [(strings[m], start, end)
+                   for m, start, end in self._matcher(doc) + self._exact(doc)]
         for label, start, end in sorted(matches + self._gapped(doc), key=lambda m: m[1:]):
             term = re.sub(r"\s+", " ", doc[start:end].text.lower())
             terms = out.setdefault(label, [])

@@ -38,7 +38,7 @@ from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions
 from reportmine.text import nlp, normalise
 
-MODEL_VERSION = "trained-0.4"
+MODEL_VERSION = "trained-0.5"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
