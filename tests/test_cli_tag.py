@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,19 @@ def test_tagging_again_retags_only_when_the_codebook_version_changed(db):
         assert tag_store(store, KeywordTagger()) == 0
         newer = dataclasses.replace(load_codebook(), version="next")
         assert tag_store(store, KeywordTagger(newer)) == 2
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_tag_draws_a_progress_bar_over_passages_on_a_terminal_unless_told_not_to(
+        db, monkeypatch):
+    monkeypatch.setattr("reportmine.tagging.run.BATCH", 1)
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["--db", str(db), "tag", "--model", "keyword", "--all", "--no-progress"]) == 0
+    assert terminal.getvalue() == ""
+    assert main(["--db", str(db), "tag", "--model", "keyword", "--all"]) == 0
+    assert "tagging [##############################] 2/2 passages" in terminal.getvalue()

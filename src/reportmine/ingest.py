@@ -10,17 +10,17 @@ from __future__ import annotations
 import hashlib
 import importlib
 import multiprocessing
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from reportmine.errors import ReportmineError
 from reportmine.model import Report
+from reportmine.progress import progress_bar
 from reportmine.store import Store
 
 DEFAULT_PARSER = "reportmine.parse:parse_pdf"
@@ -164,25 +164,6 @@ class ParserWorker:
         self.proc, self.conn = None, None
 
 
-class _Progress:
-    """A one-line text progress bar, drawn only on a terminal."""
-
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total, self.done, self.stream = total, 0, stream
-
-    def step(self, name: str) -> None:
-        self.done += 1
-        width = 30
-        filled = width * self.done // max(self.total, 1)
-        line = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {name[:40]}"
-        self.stream.write(f"\r{line:<90}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()
-
-
 def ingest_paths(paths: Iterable[str | Path], store: Store, progress: bool = True,
                  timeout: float = DEFAULT_TIMEOUT,
                  parser: str = DEFAULT_PARSER) -> IngestSummary:
@@ -190,7 +171,7 @@ def ingest_paths(paths: Iterable[str | Path], store: Store, progress: bool = Tru
     files = discover(paths)
     resolve_parser(parser)  # fail the run now, not file by file, if it cannot load
     summary = IngestSummary()
-    bar = _Progress(len(files), sys.stderr) if progress and sys.stderr.isatty() else None
+    bar = progress_bar(len(files), progress)
     worker = ParserWorker(parser)
     try:
         for path in files:

@@ -56,14 +56,14 @@ def _ingest(args: argparse.Namespace) -> int:
     with Store.open(db_path(args)) as store:
         summary = ingest_paths(args.paths, store, progress=not args.no_progress,
                                timeout=args.timeout, parser=args.parser)
-        tagged = _tag_after_ingest(store)
+        tagged = _tag_after_ingest(store, progress=not args.no_progress)
     print(summary.text())
     if tagged:
         print(tagged)
     return 0
 
 
-def _tag_after_ingest(store: Store) -> str:
+def _tag_after_ingest(store: Store, progress: bool) -> str:
     """Tag new passages when a trained model exists; a tagging failure is
     reported but does not undo or fail the ingest, whose work is already stored."""
     from reportmine.tagging.run import default_model_path, load_tagger, tag_store
@@ -71,7 +71,7 @@ def _tag_after_ingest(store: Store) -> str:
     if not default_model_path().exists():
         return ""
     try:
-        n = tag_store(store, load_tagger("trained"))
+        n = tag_store(store, load_tagger("trained"), progress=progress)
     except ReportmineError as e:
         print(f"reportmine: warning: tagging skipped: {e}", file=sys.stderr)
         return ""

@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--all", action="store_true", help="re-tag every passage")
     p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
                    help="which tagger (default: auto)")
+    p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.set_defaults(func=_tag)
     p = sub.add_parser("train", parents=[common], help="train the tagger on gold data",
                        description="Train the passage tagger on the fictional gold splits "
@@ -40,7 +41,7 @@ def _tag(args: argparse.Namespace) -> int:
 
     tagger = load_tagger(args.model)
     with Store.open(db_path(args), create=False) as store:
-        n = tag_store(store, tagger, all_passages=args.all)
+        n = tag_store(store, tagger, all_passages=args.all, progress=not args.no_progress)
     print(f"tagged {n} passages with {tagger.version} (codebook {tagger.codebook_version})")
     return 0
 

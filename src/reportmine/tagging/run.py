@@ -8,11 +8,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from reportmine.progress import progress_bar
 from reportmine.store import Store
 from reportmine.tagging.context import with_neighbours
 from reportmine.tagging.tagger import KeywordTagger, Tagger
 
 _REPO_MODEL = Path(__file__).resolve().parents[3] / "models" / "tagger.pkl"
+BATCH = 500  # passages tagged and saved per transaction
 
 
 def default_model_path() -> Path:
@@ -35,16 +37,24 @@ def load_tagger(kind: str = "auto", model_path: Path | None = None) -> Tagger:
 
 
 def tag_store(store: Store, tagger: Tagger, all_passages: bool = False,
-              batch: int = 500) -> int:
+              progress: bool = False) -> int:
     """Tag passages without tags from this tagger's codebook and model
     versions (or all), each with its neighbours in the same section as
-    context; return how many were tagged."""
+    context, a batch per transaction; return how many were tagged. With
+    `progress`, a bar on a terminal counts the passages."""
     rows = store.untagged_passages(all_passages,
                                    (tagger.codebook_version, tagger.version))
     inputs = with_neighbours(rows)
-    for start in range(0, len(rows), batch):
-        chunk = rows[start:start + batch]
-        results = tagger.tag(inputs[start:start + batch])
-        store.save_tags({r["passage_id"]: tags for r, tags in zip(chunk, results)},
-                        tagger.codebook_version, tagger.version)
+    bar = progress_bar(len(rows), progress and len(rows) > BATCH, "tagging")
+    try:
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start:start + BATCH]
+            results = tagger.tag(inputs[start:start + BATCH])
+            store.save_tags({r["passage_id"]: tags for r, tags in zip(chunk, results)},
+                            tagger.codebook_version, tagger.version)
+            if bar:
+                bar.step("passages", len(chunk))
+    finally:
+        if bar:
+            bar.close()
     return len(rows)
