@@ -233,6 +233,17 @@ def test_trained_tags_have_scores_in_unit_range_and_evidence_when_assigned(train
     assert assigned and all(t.evidence for t in assigned)
 
 
+def test_model_trained_on_another_codebook_version_is_refused(trained, tmp_path):
+    stale = tmp_path / "stale.pkl"
+    trained.codebook_version = "0.9"
+    try:
+        trained.save(stale)
+    finally:
+        trained.codebook_version = load_codebook().version
+    with pytest.raises(ReportmineError, match="trained on codebook 0.9.*reportmine train"):
+        TrainedTagger.load(stale)
+
+
 def test_convention_rule_lifts_score_whatever_the_model_says():
     labels = ["issue.transitions"]
     evidence = [PassageEvidence(rules={"issue.transitions": ["rule: transition to adult services"]})]

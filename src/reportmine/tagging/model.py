@@ -265,6 +265,11 @@ class TrainedTagger:
         if not isinstance(model, TrainedTagger) or model.version != MODEL_VERSION:
             raise ReportmineError(f"{path} is not a current reportmine tagger model "
                                   "(run 'reportmine train')")
+        codebook = load_codebook().version
+        if model.codebook_version != codebook:
+            # its labels, features and term reliabilities belong to the old codebook
+            raise ReportmineError(f"{path} was trained on codebook {model.codebook_version}, "
+                                  f"the codebook is now {codebook} (run 'reportmine train')")
         return model
 
 
