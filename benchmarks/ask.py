@@ -7,7 +7,9 @@ SQLite (no PDF parsing) with new ids, partnership names, regions, sizes,
 methodologies and dates, and with each passage's sentences shuffled or one
 dropped at random; tags are copied with the passages, lemma index rows are
 written alongside (the same per-sentence lemmas `ask` would compute). Both
-databases are cached in benchmarks/.cache. Prints p50/p95 over 50 questions,
+databases are cached in benchmarks/.cache; the sample one is brought up to
+date on every run and the large one is rebuilt when the sample's reports or
+tag versions change. Prints p50/p95 over 50 questions,
 each asked three times after one warm-up question.
 """
 from __future__ import annotations
@@ -95,22 +97,36 @@ QUESTIONS = [
 
 
 def sample_db() -> Path:
-    """The sample corpus (and the real reports when ../shared is present), ingested once."""
+    """The sample corpus (and the real reports when ../shared is present),
+    brought up to date on every run: ingest skips reports it already holds
+    and tags only untagged passages, so the cache never lags the corpus."""
     path = CACHE / "sample.db"
-    if not path.exists():
-        paths = [str(ROOT / "corpus")] + ([str(REAL)] if REAL.is_dir() else [])
-        if cli(["--db", str(path), "ingest", "--no-progress", *paths]) != 0:
-            raise SystemExit("could not ingest the sample corpus")
+    paths = [str(ROOT / "corpus")] + ([str(REAL)] if REAL.is_dir() else [])
+    if cli(["--db", str(path), "ingest", "--no-progress", *paths]) != 0:
+        raise SystemExit("could not ingest the sample corpus")
+    if cli(["--db", str(path), "tag", "--no-progress"]) != 0:
+        raise SystemExit("could not tag the sample corpus")
     with Store.open(path) as store:
         refresh(store)
     return path
 
 
 def large_db(source: Path, n_reports: int, rebuild: bool) -> Path:
-    path = CACHE / f"ask-{n_reports}.db"
+    """The large corpus copied from `source`, cached under a name holding a
+    digest of the source's reports and tag versions, so a changed sample
+    corpus or model builds a new copy (older copies are removed)."""
+    with Store.open(source) as src:
+        state = src.conn.execute(
+            "SELECT group_concat(sha256, ',') FROM (SELECT sha256 FROM current_reports "
+            "ORDER BY sha256)").fetchone()[0] or ""
+        state += "".join(f"{row[0]}/{row[1]}" for row in src.conn.execute(
+            "SELECT DISTINCT codebook_version, model_version FROM tags ORDER BY 1, 2"))
+    digest = hashlib.sha256(state.encode()).hexdigest()[:10]
+    path = CACHE / f"ask-{n_reports}-{digest}.db"
     if path.exists() and not rebuild:
         return path
-    path.unlink(missing_ok=True)
+    for old in CACHE.glob(f"ask-{n_reports}*.db"):
+        old.unlink()
     rng = random.Random(6)
     with Store.open(source) as src, Store.open(path) as dst:
         reports = [dict(r) for r in src.conn.execute("SELECT * FROM current_reports")]
