@@ -14,10 +14,11 @@ from functools import lru_cache
 
 import numpy as np
 import spacy
-from spacy.attrs import IS_PUNCT, IS_SPACE, NORM, ORTH
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM, ORTH
 from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
@@ -38,26 +39,32 @@ def lemma(word: str) -> str:
     return _lemma_table().get(w, w)
 
 
-_NORM_OF: dict[int, dict[int, int]] = {}  # id of a StringStore -> word hash -> lemma hash
+class _LemmaWriter:
+    """Writes each token's lemma into NORM through arrays, with a cache from
+    this pipeline's word hashes to lemma hashes: tagging and indexing read
+    every passage, and setting `Token.norm_` token by token cost a fifth of
+    tagging time. One per pipeline, since the hashes live in its vocab."""
 
+    def __init__(self, vocab: Vocab) -> None:
+        self.strings = vocab.strings
+        self.known: dict[int, int] = {}
 
-@Language.component("reportmine_lemma")
-def _lemma_component(doc: Doc) -> Doc:
-    """Write each token's lemma into NORM, through arrays and a per-word
-    cache: tagging and indexing read every passage, and setting
-    `Token.norm_` token by token cost a fifth of tagging time."""
-    if not len(doc):
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        norms = []
+        for word in doc.to_array(ORTH).tolist():
+            norm = self.known.get(word)
+            if norm is None:
+                norm = self.known[word] = self.strings.add(lemma(self.strings[word]))
+            norms.append(norm)
+        doc.from_array([NORM], np.array(norms, dtype=np.uint64).reshape(-1, 1))
         return doc
-    strings = doc.vocab.strings
-    known = _NORM_OF.setdefault(id(strings), {})
-    norms = []
-    for word in doc.to_array(ORTH).tolist():
-        norm = known.get(word)
-        if norm is None:
-            norm = known[word] = strings.add(lemma(strings[word]))
-        norms.append(norm)
-    doc.from_array([NORM], np.array(norms, dtype=np.uint64).reshape(-1, 1))
-    return doc
+
+
+@Language.factory("reportmine_lemma")
+def _lemma_writer(nlp: Language, name: str) -> _LemmaWriter:
+    return _LemmaWriter(nlp.vocab)
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +75,21 @@ def nlp() -> Language:
     return pipeline
 
 
+def doc_words(doc: Doc) -> list[tuple[str, int, int]]:
+    """A `nlp()` doc's words (punctuation and spaces dropped) as (lemma,
+    start, end), the offsets into its text; read through arrays, since
+    Token objects are slow to make."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    return [(strings[norm], idx, idx + length) for norm, idx, length, punct, space
+            in doc.to_array([NORM, IDX, LENGTH, IS_PUNCT, IS_SPACE]).tolist()
+            if not (punct or space)]
+
+
 def doc_lemmas(doc: Doc) -> str:
     """A `nlp()` doc's word lemmas, space-separated (punctuation dropped)."""
-    if not len(doc):
-        return ""
-    strings = doc.vocab.strings
-    return " ".join(strings[norm] for norm, punct, space
-                    in doc.to_array([NORM, IS_PUNCT, IS_SPACE]).tolist()
-                    if not (punct or space))
+    return " ".join(word for word, _, _ in doc_words(doc))
 
 
 def normalise(text: str) -> str:

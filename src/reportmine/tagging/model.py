@@ -26,7 +26,6 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
-from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, NORM
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
 
@@ -36,7 +35,7 @@ from reportmine.tagging.context import PassageEvidence, gather_evidence, with_ne
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT
 from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions
-from reportmine.text import nlp, normalise
+from reportmine.text import doc_words, nlp, normalise
 
 MODEL_VERSION = "trained-0.5"
 TRAIN_SPLITS = ("train",)
@@ -68,10 +67,7 @@ def as_written(text: str, doc: Doc, ngrams: list[str]) -> list[str]:
     n-gram that cannot be found stays as it is."""
     if not ngrams:
         return []
-    strings = doc.vocab.strings
-    words = [(strings[norm], idx, idx + length) for norm, idx, length, punct, space
-             in doc.to_array([NORM, IDX, LENGTH, IS_PUNCT, IS_SPACE]).tolist()
-             if not (punct or space)]
+    words = doc_words(doc)
     out = []
     for ngram in ngrams:
         wanted = ngram.split()
