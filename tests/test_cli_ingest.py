@@ -147,6 +147,27 @@ def test_folder_walk_skips_hidden_partial_and_non_pdf_files(tmp_path, capsys):
     assert "1 new, 0 duplicate, 0 quarantined" in capsys.readouterr().out
 
 
+def test_unloadable_model_leaves_the_ingest_stored_and_warns_what_is_untagged(
+        tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("REPORTMINE_MODEL", str(tmp_path / "broken.pkl"))
+    (tmp_path / "broken.pkl").write_bytes(b"not a model")
+    assert ingest(tmp_path / "rm.db", str(make_pdf(tmp_path / "north.pdf"))) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("reportmine: warning: 1 passage left untagged: cannot load model")
+    assert counts(tmp_path / "rm.db")["passages"] == 1
+
+
+def test_unloadable_model_is_not_mentioned_when_nothing_is_left_untagged(
+        tmp_path, capsys, monkeypatch):
+    pdf = make_pdf(tmp_path / "north.pdf")
+    ingest(tmp_path / "rm.db", str(pdf))  # tagged by the project's model
+    monkeypatch.setenv("REPORTMINE_MODEL", str(tmp_path / "broken.pkl"))
+    (tmp_path / "broken.pkl").write_bytes(b"not a model")
+    capsys.readouterr()
+    assert ingest(tmp_path / "rm.db", str(pdf)) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_missing_path_is_a_one_line_error(tmp_path, capsys):
     assert ingest(tmp_path / "rm.db", str(tmp_path / "nope.pdf")) == 1
     err = capsys.readouterr().err

@@ -183,6 +183,15 @@ def test_list_item_that_only_names_a_theme_is_a_title_with_no_labels():
     assert any(t.assigned for t in tagger.tag([PassageInput(named)])[0])
 
 
+def test_titles_are_read_from_the_taggers_own_codebook():
+    harbour = Codebook("test", (Label("x.port", "Harbour work safety", "ports",
+                                      patterns=("harbour", "curiosity")),))
+    tagger = KeywordTagger(harbour)
+    assert not tagger.tag([PassageInput("2. Harbour work safety")])[0][0].assigned
+    # a name of the project's codebook, but not of this one: an ordinary passage here
+    assert tagger.tag([PassageInput("3. Holding complexity, uncertainty and curiosity")])[0][0].assigned
+
+
 def test_long_paragraph_ending_with_a_question_is_still_tagged():
     text = ("The police, schools and children's social care now share information every week "
             "through the locality panels, and practitioners say they see the whole child "

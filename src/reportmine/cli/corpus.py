@@ -65,7 +65,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _tag_after_ingest(store: Store, progress: bool) -> str:
     """Tag new passages when a trained model exists; a tagging failure is
-    reported but does not undo or fail the ingest, whose work is already stored."""
+    reported (when it leaves passages untagged) but does not undo or fail the
+    ingest, whose work is already stored."""
     from reportmine.tagging.run import default_model_path, load_tagger, tag_store
 
     if not default_model_path().exists():
@@ -73,7 +74,11 @@ def _tag_after_ingest(store: Store, progress: bool) -> str:
     try:
         n = tag_store(store, load_tagger("trained"), progress=progress)
     except ReportmineError as e:
-        print(f"reportmine: warning: tagging skipped: {e}", file=sys.stderr)
+        untagged = len(store.untagged_passages())
+        if untagged:
+            plural = "" if untagged == 1 else "s"
+            print(f"reportmine: warning: {untagged} passage{plural} left untagged: {e}",
+                  file=sys.stderr)
         return ""
     return f"tagged {n} passages" if n else ""
 

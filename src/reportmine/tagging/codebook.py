@@ -6,7 +6,7 @@ with the code under version control; CODEBOOK.md stays the human contract.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -57,6 +57,11 @@ class Codebook:
     @property
     def ids(self) -> list[str]:
         return [label.id for label in self.labels]
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """Label names in lowercase: a passage that is only one is a title."""
+        return frozenset(label.name.lower() for label in self.labels)
 
 
 def _default_path() -> Path:

@@ -26,24 +26,20 @@ LEAD_IN_MAX_WORDS = 25  # lead-ins and prompt questions are one short line
 _NUMBERING = re.compile(r"^(?:\(?(?:\d+|[a-z]|[ivx]+)[.)]\s+)?(.*?)[\s.:;]*$", re.IGNORECASE)
 
 
-def no_label_passage(text: str, kind: str | None = None) -> bool:
+def no_label_passage(text: str, kind: str | None = None,
+                     codebook: Codebook | None = None) -> bool:
     """Coding convention: headings, sub-theme titles, lead-ins, prompt
     questions and table headers say nothing substantive, so they get no
     labels. A long paragraph that happens to end with a (rhetorical) question
-    is not a prompt; a passage that is only a label's name ("3. Holding
-    complexity, uncertainty and curiosity", an item of a list of the themes)
-    is a title."""
+    is not a prompt; a passage that is only a label's name in `codebook`
+    (default: the project's) such as "3. Holding complexity, uncertainty and
+    curiosity", an item of a list of the themes, is a title."""
     t = text.strip()
     if kind in _NO_LABEL_KINDS or not t:
         return True
     words = len(t.split())
     return (t.endswith((":", ";", "?")) and words <= LEAD_IN_MAX_WORDS or words <= 3
-            or _NUMBERING.match(t).group(1).lower() in _label_names())
-
-
-@lru_cache(maxsize=1)
-def _label_names() -> frozenset[str]:
-    return frozenset(label.name.lower() for label in load_codebook().labels)
+            or _NUMBERING.match(t).group(1).lower() in (codebook or load_codebook()).names)
 
 
 def pattern_variants(pattern: str) -> list[str]:

@@ -52,9 +52,11 @@ def keyword_score(n_terms: int) -> float:
     return 1 - math.pow(0.5, n_terms)
 
 
-def apply_conventions(tags: list[Tag], passage: PassageInput) -> list[Tag]:
-    """No labels for non-substantive passages; a complexity domain implies holding."""
-    if no_label_passage(passage.text, passage.kind):
+def apply_conventions(tags: list[Tag], passage: PassageInput,
+                      codebook: Codebook | None = None) -> list[Tag]:
+    """No labels for non-substantive passages (titles read from `codebook`,
+    default the project's); a complexity domain implies holding."""
+    if no_label_passage(passage.text, passage.kind, codebook):
         for t in tags:
             t.assigned = False
         return tags
@@ -85,5 +87,5 @@ class KeywordTagger:
             tags = [Tag(label, round(keyword_score(len(found.get(label, []))), 4),
                         bool(found.get(label)), list(found.get(label, [])))
                     for label in self.codebook.ids]
-            out.append(apply_conventions(tags, p))
+            out.append(apply_conventions(tags, p, self.codebook))
         return out
