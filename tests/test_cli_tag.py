@@ -51,6 +51,8 @@ def test_eval_prints_per_label_metrics(db, tmp_path, capsys):
     result = json.loads(capsys.readouterr().out)
     assert result["per_label"]["issue.information_sharing"]["recall"] == 1.0
     assert {"micro", "macro"} <= set(result)
+    low, high = result["micro_f1_interval"]
+    assert low <= result["micro"]["f1"] <= high
     assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold),
                  "--model", "keyword"]) == 0
     out = capsys.readouterr().out

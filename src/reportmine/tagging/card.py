@@ -26,6 +26,10 @@ def _table(results: dict[str, Evaluation]) -> list[str]:
         cells = [f"{getattr(r, key)['precision']:.2f} / {getattr(r, key)['recall']:.2f} / "
                  f"**{getattr(r, key)['f1']:.3f}**" for r in results.values()]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    intervals = [f"{r.micro_f1_interval[0]:.3f}–{r.micro_f1_interval[1]:.3f}"
+                 for r in results.values()]
+    lines.append("| micro F1 95% interval (bootstrap over passages) | "
+                 + " | ".join(intervals) + " |")
     return lines
 
 
