@@ -102,5 +102,7 @@ def test_eval_ask_scores_gold_questions(db, tmp_path, capsys):
     result = json.loads(out)
     assert code == 0
     assert (result["recall"], result["precision"], result["top_passage"]) == (1.0, 0.5, 1.0)
+    # one question: resampling it changes nothing
+    assert (result["recall_interval"], result["precision_interval"]) == ([1.0, 1.0], [0.5, 0.5])
     code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", str(gold))
     assert "recall 1.000" in out and "precision 0.500" in out

@@ -13,7 +13,6 @@ from reportmine.tagging.context import (PassageEvidence, gather_evidence, headin
                                         run_in_heading, with_neighbours)
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
-from reportmine.tagging.evaluate import bootstrap_interval
 from reportmine.tagging.model import (HEADING_RULE_SCORE, PRIOR_RELIABILITY, TermReliability,
                                       TrainedTagger, as_written, blend, leave_one_report_out,
                                       training_set)
@@ -284,18 +283,3 @@ def test_leave_one_report_out_scores_every_report_of_the_training_splits():
     assert cv.n_reports == 3 and set(cv.per_report_micro) == {"r0.pdf", "r1.pdf", "r2.pdf"}
     assert cv.macro_f1 == 1.0  # both labels found in every held-out report
 
-
-def test_bootstrap_interval_brackets_the_micro_f1_it_resamples():
-    counts = np.array([(1, 0, 0)] * 60 + [(0, 1, 1)] * 40, dtype=float)  # micro-F1 0.6
-    low, high = bootstrap_interval(counts)
-    assert 0.0 <= low < 0.6 < high <= 1.0
-
-
-def test_bootstrap_interval_narrows_with_more_passages():
-    few = bootstrap_interval(np.array([(1, 0, 0), (0, 1, 1)] * 20, dtype=float))
-    many = bootstrap_interval(np.array([(1, 0, 0), (0, 1, 1)] * 500, dtype=float))
-    assert many[1] - many[0] < few[1] - few[0]
-
-
-def test_perfect_tagging_has_no_uncertainty_to_report():
-    assert bootstrap_interval(np.array([(2, 0, 0), (1, 0, 0)], dtype=float)) == (1.0, 1.0)

@@ -4,15 +4,20 @@ Gold partnerships are restricted to reports present in the database, so a
 database of the held-out reports gives held-out figures. Micro-averaged over
 questions: partnership recall and precision, and the share of answered gold
 (question, partnership) pairs whose top passage holds a gold quote (compared
-on lowercase alphanumerics, or 80% of the quote's words). Questions whose
-partnerships are all absent should be abstained on and are counted apart.
+on lowercase alphanumerics, or 80% of the quote's words), with bootstrap
+intervals over questions (a few dozen pairs move a figure by several points).
+Questions whose partnerships are all absent should be abstained on and are
+counted apart.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from reportmine.ask import DEFAULT_K, ask
+from reportmine.bootstrap import LEVEL, interval, ratio
 from reportmine.errors import ReportmineError
 from reportmine.gold import squash, stored_reports, words
 from reportmine.store import Store
@@ -50,10 +55,14 @@ class AskEvaluation:
         gold = sum(len(q.gold) for q in self.questions)
         predicted = sum(len(q.predicted) for q in self.questions)
         tops = sum(q.top_passage_hits for q in self.questions)
+        counts = np.array([(q.correct, len(q.predicted), len(q.gold)) for q in self.questions])
         return {"recall": round(correct / gold, 4) if gold else 0.0,
                 "precision": round(correct / predicted, 4) if predicted else 0.0,
                 "top_passage": round(tops / correct, 4) if correct else 0.0,
-                "abstained": sum(not q.predicted for q in self.abstain)}
+                "abstained": sum(not q.predicted for q in self.abstain),
+                "recall_interval": interval(counts, lambda t: ratio(t[:, 0], t[:, 2])),
+                "precision_interval": interval(counts, lambda t: ratio(t[:, 0], t[:, 1])),
+                "interval_level": LEVEL}
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.metrics(), "n_questions": len(self.questions),
@@ -65,6 +74,9 @@ class AskEvaluation:
         m = self.metrics()
         lines = [f"questions: {len(self.questions)}  partnership recall {m['recall']:.3f}  "
                  f"precision {m['precision']:.3f}  top passage answers {m['top_passage']:.3f}",
+                 f"{LEVEL:.0%} intervals (bootstrap over questions): recall "
+                 f"{m['recall_interval'][0]:.3f}-{m['recall_interval'][1]:.3f}, precision "
+                 f"{m['precision_interval'][0]:.3f}-{m['precision_interval'][1]:.3f}",
                  f"questions with no partnership in the database: {len(self.abstain)}, "
                  f"abstained on {m['abstained']}"]
         for q in self.questions:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from reportmine.bootstrap import LEVEL, interval, micro_f1
 from reportmine.errors import ReportmineError
 from reportmine.gold import squash, stem, stored_reports
 from reportmine.store import Store
@@ -23,8 +24,6 @@ from reportmine.tagging.context import with_neighbours
 from reportmine.tagging.tagger import Tagger
 
 MACRO_MIN_SUPPORT = 5
-BOOTSTRAP_SAMPLES = 1000
-INTERVAL = 0.95
 
 
 @dataclass
@@ -41,7 +40,7 @@ class Evaluation:
         return {"reports": self.reports, "n_gold_passages": self.n_gold,
                 "n_matched": self.n_matched, "micro": self.micro, "macro": self.macro,
                 "micro_f1_interval": list(self.micro_f1_interval),
-                "interval_level": INTERVAL,
+                "interval_level": LEVEL,
                 "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label}
 
     def text(self) -> str:
@@ -55,7 +54,7 @@ class Evaluation:
                                                   self.macro)):
             lines.append(f"{name:42} {m['precision']:6.3f} {m['recall']:6.3f} {m['f1']:6.3f}")
         low, high = self.micro_f1_interval
-        lines.append(f"micro-F1 {INTERVAL:.0%} interval (bootstrap over {self.n_gold} passages): "
+        lines.append(f"micro-F1 {LEVEL:.0%} interval (bootstrap over {self.n_gold} passages): "
                      f"{low:.3f}-{high:.3f}")
         return "\n".join(lines)
 
@@ -66,21 +65,6 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
             "support": tp + fn}
-
-
-def bootstrap_interval(counts: np.ndarray, samples: int = BOOTSTRAP_SAMPLES,
-                       level: float = INTERVAL, seed: int = 0) -> tuple[float, float]:
-    """Percentile interval of micro-F1 over passages resampled with
-    replacement; `counts` holds one (tp, fp, fn) row per gold passage."""
-    if not len(counts):
-        return (0.0, 0.0)
-    rng = np.random.default_rng(seed)
-    totals = counts[rng.integers(0, len(counts), (samples, len(counts)))].sum(axis=1)
-    tp, fp, fn = totals.T
-    denominator = 2 * tp + fp + fn
-    f1 = np.divide(2 * tp, denominator, out=np.zeros(samples), where=denominator > 0)
-    tail = (1 - level) / 2
-    return (round(float(np.quantile(f1, tail)), 4), round(float(np.quantile(f1, 1 - tail)), 4))
 
 
 def _match(norm: str, by_text: dict[str, int]) -> int | None:
@@ -136,4 +120,4 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     macro["n_labels"] = len(macro_labels)
     return Evaluation(per_label, micro, macro, n_gold, n_matched,
                       [r["file_name"] for r in reports],
-                      bootstrap_interval(np.array(per_passage, dtype=float).reshape(-1, 3)))
+                      interval(np.array(per_passage).reshape(-1, 3), micro_f1))
