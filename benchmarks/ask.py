@@ -214,6 +214,12 @@ def latencies(path: Path, rounds: int = 3) -> tuple[list[float], list[float]]:
     return times[0], [t for repeat in times[1:] for t in repeat]
 
 
+def report_latencies(label: str, path: Path) -> None:
+    first, repeats = latencies(path)
+    report(f"{label}, first asks", first)
+    report(f"{label}, repeats", repeats)
+
+
 def report(label: str, times: list[float]) -> None:
     cuts = statistics.quantiles(times, n=100)
     print(f"{label:40} p50 {statistics.median(times):7.1f} ms   p95 {cuts[94]:7.1f} ms   "
@@ -229,12 +235,8 @@ def run() -> None:
     sample = sample_db()
     with Store.open(sample) as store:
         n = store.conn.execute("SELECT count(*) FROM current_reports").fetchone()[0]
-    for label, path in ((f"sample corpus ({n} reports)", sample),
-                        (f"{args.reports:,} reports", large_db(sample, args.reports,
-                                                                args.rebuild))):
-        first, repeats = latencies(path)
-        report(f"{label}, first asks", first)
-        report(f"{label}, repeats", repeats)
+    report_latencies(f"sample corpus ({n} reports)", sample)
+    report_latencies(f"{args.reports:,} reports", large_db(sample, args.reports, args.rebuild))
 
 
 if __name__ == "__main__":

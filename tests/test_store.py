@@ -10,6 +10,7 @@ from reportmine.errors import ReportmineError
 from reportmine.model import Footnote, Metadata, Passage, Report, Section
 from reportmine.store import Store
 from reportmine.store.schema import MIGRATIONS
+from reportmine.tagging.tagger import Tag
 
 
 def make_report(sha: str = "ab" * 32, name: str = "north.pdf") -> Report:
@@ -86,6 +87,15 @@ def test_full_text_index_follows_passage_text(store):
     store.conn.execute("DELETE FROM reports")
     assert store.conn.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH "
                               "'pockets'").fetchone()[0] == 0
+
+
+def test_untagged_passages_are_counted_until_tagged(store):
+    store.save_report(make_report())
+    first, *rest = store.untagged_passages()
+    assert store.count_untagged() == len(rest) + 1 == 3
+    store.save_tags({first["passage_id"]: [Tag("issue.information_sharing", 0.9, True)]},
+                    "1.0", "test")
+    assert store.count_untagged() == len(store.untagged_passages()) == 2
 
 
 def test_quarantine_records_reason_as_warning_and_nothing_else(store):

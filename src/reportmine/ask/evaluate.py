@@ -51,11 +51,9 @@ class AskEvaluation:
     abstain: list[QuestionResult] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
-        correct = sum(q.correct for q in self.questions)
-        gold = sum(len(q.gold) for q in self.questions)
-        predicted = sum(len(q.predicted) for q in self.questions)
-        tops = sum(q.top_passage_hits for q in self.questions)
-        counts = np.array([(q.correct, len(q.predicted), len(q.gold)) for q in self.questions])
+        counts = np.array([(q.correct, len(q.predicted), len(q.gold), q.top_passage_hits)
+                           for q in self.questions]).reshape(-1, 4)
+        correct, predicted, gold, tops = (int(n) for n in counts.sum(axis=0))
         return {"recall": round(correct / gold, 4) if gold else 0.0,
                 "precision": round(correct / predicted, 4) if predicted else 0.0,
                 "top_passage": round(tops / correct, 4) if correct else 0.0,

@@ -74,7 +74,7 @@ def _tag_after_ingest(store: Store, progress: bool) -> str:
     try:
         n = tag_store(store, load_tagger("trained"), progress=progress)
     except ReportmineError as e:
-        untagged = len(store.untagged_passages())
+        untagged = store.count_untagged()
         if untagged:
             plural = "" if untagged == 1 else "s"
             print(f"reportmine: warning: {untagged} passage{plural} left untagged: {e}",

@@ -231,11 +231,8 @@ class Store:
         (codebook_version, model_version), or every passage with `all_passages`."""
         where, params = "", ()
         if not all_passages:
-            same = "" if versions is None else \
-                "AND t.codebook_version = ? AND t.model_version = ?"
-            where = f"""WHERE NOT EXISTS (SELECT 1 FROM tags t
-                                          WHERE t.passage_id = p.passage_id {same})"""
-            params = versions or ()
+            condition, params = _lacking_tags(versions)
+            where = f"WHERE {condition}"
         rows = self.conn.execute(
             f"""SELECT p.passage_id, p.report_id, p.position, p.text, p.kind, p.subheading,
                        s.section
@@ -243,6 +240,12 @@ class Store:
                 ON s.report_id = p.report_id AND s.position = p.position {where}
                 ORDER BY p.id""", params).fetchall()
         return [dict(row) for row in rows]
+
+    def count_untagged(self) -> int:
+        """How many passages have no tags at all (counted, not read)."""
+        condition, params = _lacking_tags(None)
+        return self.conn.execute(f"SELECT count(*) FROM passages p WHERE {condition}",
+                                 params).fetchone()[0]
 
     def save_tags(self, tags: dict[str, list[Any]], codebook_version: str,
                   model_version: str) -> int:
@@ -323,3 +326,11 @@ def _decode(row: sqlite3.Row) -> dict[str, Any]:
         if key in out and isinstance(out[key], str):
             out[key] = json.loads(out[key])
     return out
+
+
+def _lacking_tags(versions: tuple[str, str] | None) -> tuple[str, tuple[str, ...]]:
+    """SQL condition on passages p: no tags, or none of the given
+    (codebook_version, model_version); with its parameters."""
+    same = "" if versions is None else "AND t.codebook_version = ? AND t.model_version = ?"
+    return (f"NOT EXISTS (SELECT 1 FROM tags t WHERE t.passage_id = p.passage_id {same})",
+            versions or ())
