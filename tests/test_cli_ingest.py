@@ -9,13 +9,15 @@ import io
 import os
 import sqlite3
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from reportmine.cli import main
-from reportmine.errors import ParseError
+from reportmine.errors import ParseError, ReportmineError
+from reportmine.ingest import ParserWorker
 from reportmine.model import Passage, Report, Section
 
 FAKE = "test_cli_ingest:fake_parse"
@@ -166,6 +168,15 @@ def test_unloadable_model_is_not_mentioned_when_nothing_is_left_untagged(
     capsys.readouterr()
     assert ingest(tmp_path / "rm.db", str(pdf)) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def test_worker_still_starting_gives_up_when_its_run_is_stopped(tmp_path):
+    stop = threading.Event()
+    worker = ParserWorker("slow_import_parser:parse", stop)  # its import takes 60 s
+    threading.Timer(1.0, stop.set).start()
+    with pytest.raises(ReportmineError, match="stopped while starting"):
+        worker.parse(tmp_path / "north.pdf", timeout=600)
+    assert worker.proc is None
 
 
 def test_missing_path_is_a_one_line_error(tmp_path, capsys):

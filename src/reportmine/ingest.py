@@ -118,9 +118,11 @@ class ParserWorker:
         self.proc = self.ctx.Process(target=_serve, args=(child, self.parser_ref), daemon=True)
         self.proc.start()
         child.close()
-        if not self.conn.poll(_STARTUP_LIMIT):
+        if not self._answered(_STARTUP_LIMIT):
+            stopped = self.stop.is_set()
             self.close()
-            raise ReportmineError("parser worker did not start")
+            raise ReportmineError("parser worker stopped while starting" if stopped
+                                  else "parser worker did not start")
         try:
             self.conn.recv()
         except EOFError as e:
@@ -133,12 +135,10 @@ class ParserWorker:
             self._start()
         assert self.conn is not None
         self.conn.send(str(path))
-        deadline = time.monotonic() + timeout
-        while not self.conn.poll(min(_STOP_CHECK, max(0.0, deadline - time.monotonic()))):
-            if self.stop.is_set() or time.monotonic() >= deadline:
-                self.close()
-                return "error", ("stopped" if self.stop.is_set()
-                                 else f"parse timed out after {timeout:g} s")
+        if not self._answered(timeout):
+            self.close()
+            return "error", ("stopped" if self.stop.is_set()
+                             else f"parse timed out after {timeout:g} s")
         try:
             return self.conn.recv()
         except EOFError:
@@ -146,6 +146,17 @@ class ParserWorker:
             code = self.proc.exitcode
             self.close()
             return "error", f"parser crashed (exit code {code})"
+
+    def _answered(self, timeout: float) -> bool:
+        """Whether the worker sends something within `timeout` seconds; False
+        as soon as the stop flag is set (looked at every _STOP_CHECK s), so a
+        stopped run never waits out a slow start or a long parse."""
+        assert self.conn is not None
+        deadline = time.monotonic() + timeout
+        while not self.conn.poll(min(_STOP_CHECK, max(0.0, deadline - time.monotonic()))):
+            if self.stop.is_set() or time.monotonic() >= deadline:
+                return False
+        return True
 
     def close(self) -> None:
         """Stop the worker, politely if it is idle, by force if not."""
