@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, report
-from reportmine.ask import Hit, ask, index
+from reportmine.ask import Hit, ask, index, retrieve
 from reportmine.ask.answer import MIN_BEST_SCORE, group
 from reportmine.ask.query import parse_question
 from reportmine.corpus import Corpus
@@ -88,6 +88,22 @@ def test_prompt_questions_in_reports_are_never_answers(store):
 def test_region_flag_keeps_only_that_region(store):
     answer = ask(store, MERGER_QUESTION, region="Yorkshire and The Humber")
     assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
+
+
+def test_restrictive_filter_finds_answers_ranked_below_many_that_fail_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(retrieve, "SHORTLIST", 2)  # filter batches of a few candidates
+    others = [report(f"Copy{i} Safeguarding Partnership", "London", "Small", "Peer review",
+                     "Digital", "2021-01", {"section.disruption": [
+                         "We merged our exploitation panel with a neighbouring one."]})
+              for i in range(12)]  # stored first, so ranked first among equals
+    with Store.open(build(tmp_path / "rm.db", [*others, DUNMORE])) as s:
+        answer = ask(s, MERGER_QUESTION, region="Yorkshire and The Humber")
+    assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
+
+
+def test_filter_batches_grow_as_the_pass_rate_falls():
+    assert retrieve._batch_size(100, 1.0) < retrieve._batch_size(100, 0.5) \
+        < retrieve._batch_size(100, 0.0)
 
 
 def test_since_keeps_projects_commenced_that_year_or_later(store):

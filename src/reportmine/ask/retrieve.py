@@ -31,7 +31,8 @@ SHORTLIST = 200
 MIN_COVERAGE = 0.3    # share of the question's content (IDF-weighted) a hit must hold
 CANDIDATE_SHARE = 0.05  # postings read for candidates, as a share of all passages
 MIN_CANDIDATE_READS = 2000  # ... but never fewer postings than this
-FILTER_BATCH = 500
+FILTER_MARGIN = 1.1   # extra candidates read per filter batch, over what the pass rate predicts
+MIN_PASS_RATE = 0.02  # never plan for fewer than this share of candidates passing the filters
 RARE_SHARE = 0.02     # words rarer than this share all weigh the same
 STEM_MIN = 5          # forms share a stem when one extends the other by <= STEM_SLACK letters
 STEM_SLACK = 4
@@ -192,8 +193,10 @@ def shortlist(store: Store, query: Query, found: list[Concept]) -> list[int]:
 
     Candidates are read from the postings of the question's rarest words, up
     to a budget of CANDIDATE_SHARE of all passages (MIN_CANDIDATE_READS at
-    least), and ranked by the weight of the words they hold; filters are checked in batches down that ranking, so
-    restrictive filters cost more reads but never lose answers above the budget.
+    least), and ranked by the weight of the words they hold; filters are
+    checked in batches down that ranking, each sized by the share of
+    candidates that passed so far, so restrictive filters cost more reads but
+    never lose answers above the budget.
     """
     conn = store.conn
     budget = max(MIN_CANDIDATE_READS, CANDIDATE_SHARE * _passage_count(store))
@@ -214,7 +217,10 @@ def shortlist(store: Store, query: Query, found: list[Concept]) -> list[int]:
          for value in (c.weight, _match_expression(sorted(c.forms)), int(budget))])
     where, params = _filter_sql(query.filters)
     out: list[int] = []
-    while len(out) < SHORTLIST and (batch := [row[0] for row in ranked.fetchmany(FILTER_BATCH)]):
+    read = 0
+    while len(out) < SHORTLIST and (batch := [row[0] for row in ranked.fetchmany(
+            _batch_size(SHORTLIST - len(out), len(out) / read if read else 1.0))]):
+        read += len(batch)
         kept = {row[0] for row in conn.execute(
             f"""SELECT p.id FROM passages p
                 JOIN current_reports r ON r.report_id = p.report_id
@@ -224,6 +230,12 @@ def shortlist(store: Store, query: Query, found: list[Concept]) -> list[int]:
             [json.dumps(batch), *params])}
         out.extend(rowid for rowid in batch if rowid in kept)
     return out[:SHORTLIST]
+
+
+def _batch_size(wanted: int, pass_rate: float) -> int:
+    """Candidates to check next: enough for `wanted` at the pass rate seen so
+    far, and few more, since on a cold disk each one is a random page read."""
+    return math.ceil(FILTER_MARGIN * wanted / max(pass_rate, MIN_PASS_RATE))
 
 
 def _passage_count(store: Store) -> int:
