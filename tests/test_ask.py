@@ -240,4 +240,11 @@ def test_what_changed_is_shown_before_what_was_wrong():
     change.passage_id = "a:0002"
     answers = group([problem, change], k=20, evidence=frozenset({"section.disruption"}))
     assert [h.passage_id for h in answers[0].passages] == ["a:0002", "a:0001"]
-    assert answers[0].score == 0.9
+
+
+def test_several_answering_passages_outrank_one_slightly_better():
+    single = _hit("a", 0.80)
+    several = [_hit("b", 0.78), _hit("b", 0.7), _hit("b", 0.7)]
+    answers = group([single, *several], k=20)
+    assert [a.report_id for a in answers] == ["b", "a"]
+    assert all(0 <= a.score <= 1 for a in answers)

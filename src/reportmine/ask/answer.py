@@ -1,6 +1,9 @@
 """An answer: passages grouped by partnership, or a plain 'nothing answers'.
 
-A partnership answers when its best passage scores close enough to the best
+Partnerships are ranked by evidence: their best passage, plus a little for
+each of their next best (a report that speaks to the question in several
+places is likelier to answer it than one with a single chance match). A
+partnership answers when that evidence is close enough to the best
 partnership's (every hit already covers enough of the question's own words;
 label tags only rank), otherwise weak matches would pad every answer. A
 question whose content the corpus mostly never mentions, or whose best match
@@ -15,7 +18,9 @@ from typing import Any
 from reportmine.ask.query import Filters
 from reportmine.ask.retrieve import Concept, Hit
 
-RELATIVE_TO_BEST = 0.7   # a partnership's best score against the best partnership's
+RELATIVE_TO_BEST = 0.65  # a partnership's evidence against the best partnership's
+SUPPORTING_PASSAGES = 2  # next-best passages that add to a partnership's evidence
+SUPPORTING_WEIGHT = 0.1  # ... each at this share of its score
 MIN_BEST_SCORE = 0.42    # below this even the best match is a weak one: abstain
 UNKNOWN_SHARE = 0.5      # the corpus never uses this share of the question's content: abstain
 MAX_PASSAGES = 3
@@ -97,6 +102,14 @@ def unanswerable(found: list[Concept]) -> bool:
     return not total or unknown >= UNKNOWN_SHARE * total
 
 
+def evidence_score(report_hits: list[Hit]) -> float:
+    """A partnership's evidence in [0, 1]: its best passage's score plus
+    SUPPORTING_WEIGHT of each of its next SUPPORTING_PASSAGES (hits best first)."""
+    extra = sum(h.score for h in report_hits[1:1 + SUPPORTING_PASSAGES])
+    return round((report_hits[0].score + SUPPORTING_WEIGHT * extra)
+                 / (1 + SUPPORTING_WEIGHT * SUPPORTING_PASSAGES), 4)
+
+
 def group(hits: list[Hit], k: int,
           evidence: frozenset[str] = frozenset()) -> list[PartnershipAnswer]:
     """Best passages per report for the qualifying reports, best report first.
@@ -104,24 +117,25 @@ def group(hits: list[Hit], k: int,
     Within a partnership, passages of the `evidence` sections (where a report
     says what changed) are shown first unless they score under
     OTHER_SECTIONS_DISCOUNT of another passage; the partnership's own score
-    is its best passage's."""
+    is its evidence (`evidence_score`)."""
     by_report: dict[str, list[Hit]] = {}
     for hit in hits:  # hits come best first
         by_report.setdefault(hit.report_id, []).append(hit)
     if not by_report:
         return []
-    top = max(h[0].score for h in by_report.values())
-    if top < MIN_BEST_SCORE:
+    if max(h[0].score for h in by_report.values()) < MIN_BEST_SCORE:
         return []
+    weight = {rid: evidence_score(report_hits) for rid, report_hits in by_report.items()}
+    top = max(weight.values())
     answers = []
-    for report_hits in by_report.values():
-        best = report_hits[0]
-        if best.score < RELATIVE_TO_BEST * top:
+    for rid, report_hits in by_report.items():
+        if weight[rid] < RELATIVE_TO_BEST * top:
             continue
+        best = report_hits[0]
         shown = sorted(report_hits, key=lambda h: -_shown_score(h, evidence))
         chosen = shown[:1] + [h for h in shown[1:]
                               if h.score >= PASSAGE_RELATIVE * best.score][:MAX_PASSAGES - 1]
         answers.append(PartnershipAnswer(best.partnership, best.report_id, best.region,
-                                         best.score, chosen))
+                                         weight[rid], chosen))
     answers.sort(key=lambda a: (-a.score, a.partnership))
     return answers[:k]
