@@ -32,3 +32,9 @@ def atomic_write(out: Path, binary: bool = False, durable: bool = False) -> Iter
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_text(path: Path, text: str) -> None:
+    """`text` and a final newline as the whole of the UTF-8 file `path`, atomically."""
+    with atomic_write(path) as out:
+        out.write(text + "\n")

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from reportmine.ingest import DEFAULT_PARSER, DEFAULT_TIMEOUT
+
 
 class UsageError(Exception):
     """A bad command line; argparse would otherwise print usage and exit."""
@@ -38,15 +40,16 @@ def positive_int(text: str) -> int:
     return int(text)
 
 
+def add_parse_options(p: argparse.ArgumentParser) -> None:
+    """--timeout and --parser, shared by the commands that parse PDFs (ingest, nightly)."""
+    p.add_argument("--timeout", type=positive_number, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"time limit for parsing one file (default: {DEFAULT_TIMEOUT:g})")
+    p.add_argument("--parser", default=DEFAULT_PARSER, metavar="MODULE:FUNCTION",
+                   help=f"parse function to use (default: {DEFAULT_PARSER})")
+
+
 def db_path(args: argparse.Namespace) -> str:
     return args.db or os.environ.get("REPORTMINE_DB") or "reportmine.db"
-
-
-def write_text(path: Path, text: str) -> None:
-    from reportmine.files import atomic_write
-
-    with atomic_write(path) as out:
-        out.write(text + "\n")
 
 
 def output_format(chosen: str | None, output: Path | None, formats: tuple[str, ...],

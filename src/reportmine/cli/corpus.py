@@ -7,10 +7,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from reportmine.cli.common import db_path, output_format, positive_number
+from reportmine.cli.common import add_parse_options, db_path, output_format
 from reportmine.errors import ReportmineError
 from reportmine.export import FORMATS, KINDS, export
-from reportmine.ingest import DEFAULT_PARSER, DEFAULT_TIMEOUT, ingest_paths
+from reportmine.ingest import ingest_paths
 from reportmine.model import METADATA_FIELDS
 from reportmine.store import Store
 
@@ -24,10 +24,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                                    "with the reason (bytes seen before, even if quarantined then, "
                                    "count as duplicates). Exits 0 when the run completed.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="PDF files or folders")
-    p.add_argument("--timeout", type=positive_number, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"time limit for parsing one file (default: {DEFAULT_TIMEOUT:g})")
-    p.add_argument("--parser", default=DEFAULT_PARSER, metavar="MODULE:FUNCTION",
-                   help=f"parse function to use (default: {DEFAULT_PARSER})")
+    add_parse_options(p)
     p.add_argument("--no-progress", action="store_true", help="never draw a progress bar")
     p.set_defaults(func=_ingest)
     p = sub.add_parser("reports", parents=[common], help="list stored reports",

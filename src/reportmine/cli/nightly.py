@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-from reportmine.cli.common import UsageError, db_path, positive_number, write_text
-from reportmine.ingest import DEFAULT_PARSER, DEFAULT_TIMEOUT
+from reportmine.cli.common import UsageError, add_parse_options, db_path, positive_number
+from reportmine.files import write_text
 from reportmine.store import Store
 
 
@@ -31,8 +31,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="also write the run summary as JSON (written even if the run fails)")
     p.add_argument("--digest", type=Path, metavar="FILE",
                    help="write a Markdown 'what's new' digest of this run (only when asked)")
-    p.add_argument("--timeout", type=positive_number, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                   help=f"time limit for parsing one file (default: {DEFAULT_TIMEOUT:g})")
+    add_parse_options(p)
     p.add_argument("--fetch-timeout", type=positive_number, default=60.0, metavar="SECONDS",
                    help="time limit for one download (default: 60)")
     p.add_argument("--max-size", type=positive_number, default=200.0, metavar="MB",
@@ -41,8 +40,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    help="files parsed at once (default: 2, or 1 on one core)")
     p.add_argument("--model", choices=("auto", "keyword", "trained"), default="auto",
                    help="tagger for new passages (default: auto)")
-    p.add_argument("--parser", default=DEFAULT_PARSER, metavar="MODULE:FUNCTION",
-                   help=f"parse function to use (default: {DEFAULT_PARSER})")
     p.add_argument("--retry-quarantined", action="store_true",
                    help="parse quarantined bytes once more (e.g. after a parser upgrade)")
     p.add_argument("--quiet", action="store_true",

@@ -17,7 +17,7 @@ from reportmine.compare import Comparison, short_name
 from reportmine.compare.sentences import Sentence
 from reportmine.compare.shared import SharedPoint
 from reportmine.errors import ReportmineError
-from reportmine.files import atomic_write
+from reportmine.files import atomic_write, write_text
 from reportmine.tagging.codebook import load_codebook
 
 FORMATS = ("md", "html", "json", "xlsx")
@@ -46,8 +46,7 @@ def render(comparison: Comparison, fmt: str, output: Path | None) -> str | None:
             return None
         if output is None:
             return text
-        with atomic_write(output) as out:
-            out.write(text + "\n")
+        write_text(output, text)
     except OSError as e:
         raise ReportmineError(f"cannot write {output}: {e}") from e
     return None
