@@ -10,9 +10,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -301,6 +303,28 @@ def test_sigterm_stops_the_run_and_records_it_as_failed(tmp_path):
     _, err = run.communicate(timeout=30)
     assert run.returncode == 1 and err == "reportmine: error: interrupted\n"
     assert rows(db, "SELECT status, error FROM runs") == [("failed", "interrupted")]
+
+
+def test_sigterm_delivered_to_a_parse_thread_still_stops_a_run_waiting_for_parses():
+    from concurrent.futures import Future
+
+    from reportmine.nightly.run import _Run, sigterm_interrupts
+
+    run = object.__new__(_Run)  # only the futures it waits on matter here
+    parse: Future = Future()
+    run.futures = {parse: "sha"}
+
+    def parse_thread() -> None:  # the kernel may pick any thread for a process's signal
+        time.sleep(1)  # the main thread is asleep in collect by now
+        signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
+        time.sleep(10)
+        parse.set_result(("error", "too late"))
+
+    started = time.monotonic()
+    with sigterm_interrupts(), pytest.raises(KeyboardInterrupt):
+        threading.Thread(target=parse_thread, daemon=True).start()
+        run.collect(block=True)
+    assert time.monotonic() - started < 6
 
 
 def _running(db: Path) -> bool:

@@ -32,6 +32,10 @@ from reportmine.nightly.tagged import LazyTagger
 from reportmine.store import Store
 
 _HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|title)\b", re.IGNORECASE)
+# Longest the main thread sleeps waiting for parses. The kernel may deliver
+# SIGTERM to a parse thread; Python then runs the handler only when the main
+# thread next wakes, so an unbounded wait could sleep through the stop.
+_WAKE = 0.5
 
 
 @dataclass
@@ -222,8 +226,9 @@ class _Run:
         """Store the parses that are done; with `block`, wait for at least one."""
         if not self.futures:
             return
-        done = (wait(self.futures, return_when=FIRST_COMPLETED).done if block
-                else [f for f in self.futures if f.done()])
+        done = [f for f in self.futures if f.done()]
+        while block and not done:
+            done = list(wait(self.futures, timeout=_WAKE, return_when=FIRST_COMPLETED).done)
         for future in done:
             sha = self.futures.pop(future)
             status, payload = future.result()
