@@ -9,6 +9,7 @@ from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.model import Footnote, Metadata, Passage, Report, Section
 from reportmine.store import Store
+from reportmine.store import schema
 from reportmine.store.schema import MIGRATIONS
 from reportmine.tagging.tagger import Tag
 
@@ -55,6 +56,23 @@ def test_database_from_newer_version_is_refused(tmp_path):
     sqlite3.connect(tmp_path / "rm.db").execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(ReportmineError, match="newer"):
         Store.open(tmp_path / "rm.db")
+
+
+def test_upgrade_keeps_tags_and_stores_them_in_passage_order(tmp_path, monkeypatch):
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:5])
+    with Store.open(tmp_path / "rm.db") as old:
+        old.save_report(make_report())
+        pid = old.passages()[1]["passage_id"]
+        old.save_tags({pid: [Tag("issue.information_sharing", 0.9, True, ["information sharing"]),
+                             Tag("issue.data_intelligence", 0.2, False)]}, "1.0", "test")
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    with Store.open(tmp_path / "rm.db") as s:
+        table = s.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'tags'").fetchone()[0]
+        passage = s.passages()[1]
+    assert table.rstrip().endswith("WITHOUT ROWID")
+    assert passage["labels"] == ["issue.information_sharing"]
+    assert passage["scores"] == {"issue.data_intelligence": 0.2, "issue.information_sharing": 0.9}
+    assert passage["evidence"] == {"issue.information_sharing": ["information sharing"]}
 
 
 def test_saved_report_round_trips_metadata_sections_and_passages(store):

@@ -165,6 +165,26 @@ MIGRATIONS: list[str] = [
         since     TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
     );
     """,
+    # 6: tags stored in their key's order (WITHOUT ROWID). Every read of tags goes by
+    # passage, so one B-tree seek now finds a passage's tags (it was an index seek and
+    # then a table read per label: ask's cost on a cold disk), and the key is stored
+    # once instead of twice (a third off the 10,000-report benchmark's database).
+    """
+    CREATE TABLE tags_by_passage (
+        passage_id       TEXT NOT NULL REFERENCES passages (passage_id) ON DELETE CASCADE,
+        label            TEXT NOT NULL,
+        score            REAL NOT NULL CHECK (score BETWEEN 0 AND 1),
+        assigned         INTEGER NOT NULL DEFAULT 0,
+        evidence         TEXT NOT NULL DEFAULT '[]',
+        codebook_version TEXT NOT NULL,
+        model_version    TEXT NOT NULL,
+        PRIMARY KEY (passage_id, label)
+    ) WITHOUT ROWID;
+    INSERT INTO tags_by_passage SELECT passage_id, label, score, assigned, evidence,
+        codebook_version, model_version FROM tags ORDER BY passage_id, label;
+    DROP TABLE tags;
+    ALTER TABLE tags_by_passage RENAME TO tags;
+    """,
 ]
 
 
