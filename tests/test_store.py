@@ -52,6 +52,13 @@ def test_reopening_keeps_data_and_version(tmp_path):
         assert s.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
+def test_migration_applied_by_another_process_meanwhile_is_not_run_again(tmp_path):
+    Store.open(tmp_path / "rm.db").close()  # the other process got there first
+    conn = sqlite3.connect(tmp_path / "rm.db", isolation_level=None)
+    schema.apply_migration(conn, 3)  # this one had read the old version before it
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
 def test_database_from_newer_version_is_refused(tmp_path):
     sqlite3.connect(tmp_path / "rm.db").execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     with pytest.raises(ReportmineError, match="newer"):

@@ -199,11 +199,36 @@ def migrate(conn: sqlite3.Connection) -> int:
         raise ReportmineError(
             f"database schema version {version} is newer than this reportmine "
             f"understands ({len(MIGRATIONS)}); upgrade reportmine")
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        try:
-            conn.executescript(f"BEGIN;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
-        except sqlite3.Error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    for number in range(version + 1, len(MIGRATIONS) + 1):
+        apply_migration(conn, number)
     return len(MIGRATIONS)
+
+
+def apply_migration(conn: sqlite3.Connection, number: int) -> None:
+    """Apply migration `number` in one write transaction, unless the database
+    already has it: two processes opening an old database at once both see it
+    lacking, and the second must not re-run what the first applied while it
+    waited for the lock."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        if conn.execute("PRAGMA user_version").fetchone()[0] < number:
+            for statement in _statements(MIGRATIONS[number - 1]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute("COMMIT")
+    except sqlite3.Error:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a script, one by one (executescript would commit the
+    transaction holding the lock); a trigger's body stays whole."""
+    out, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            out.append(pending.strip())
+            pending = ""
+    return [s for s in out if s != ";"]
