@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+from reportmine.cli import main
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.model import Footnote, Metadata, Passage, Report, Section
@@ -57,6 +58,21 @@ def test_migration_applied_by_another_process_meanwhile_is_not_run_again(tmp_pat
     conn = sqlite3.connect(tmp_path / "rm.db", isolation_level=None)
     schema.apply_migration(conn, 3)  # this one had read the old version before it
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_database_another_process_is_upgrading_is_reported_as_busy(tmp_path, monkeypatch,
+                                                                      capsys):
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:5])
+    Store.open(tmp_path / "rm.db").close()  # made by the previous reportmine
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    other = sqlite3.connect(tmp_path / "rm.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process, mid-upgrade
+    monkeypatch.setattr(Store, "BUSY_TIMEOUT_MS", 100)
+    assert main(["--db", str(tmp_path / "rm.db"), "reports"]) != 0
+    assert "another reportmine process is writing to it" in capsys.readouterr().err
+    other.execute("ROLLBACK")
+    with Store.open(tmp_path / "rm.db") as s:
+        assert s.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
 
 
 def test_database_from_newer_version_is_refused(tmp_path):

@@ -85,6 +85,8 @@ def passage_id(report_id: str, n: int) -> str:
 class Store:
     """A reportmine database; use `Store.open(path)`."""
 
+    BUSY_TIMEOUT_MS = 10_000  # how long to wait for another process's write to finish
+
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
@@ -101,8 +103,15 @@ class Store:
             conn = sqlite3.connect(path, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {cls.BUSY_TIMEOUT_MS}")
             migrate(conn)
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e):
+                raise ReportmineError(
+                    f"database {path} stayed locked for {cls.BUSY_TIMEOUT_MS // 1000} s: another "
+                    "reportmine process is writing to it or upgrading its schema; try again when "
+                    "it has finished") from e
+            raise ReportmineError(f"cannot open database {path}: {e}") from e
         except sqlite3.DatabaseError as e:
             raise ReportmineError(f"cannot open database {path}: {e}") from e
         return cls(conn, path)
