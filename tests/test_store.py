@@ -9,8 +9,7 @@ from reportmine.cli import main
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.model import Footnote, Metadata, Passage, Report, Section
-from reportmine.store import Store
-from reportmine.store import schema
+from reportmine.store import Store, schema
 from reportmine.store.schema import MIGRATIONS
 from reportmine.tagging.tagger import Tag
 

@@ -105,14 +105,12 @@ class Store:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute(f"PRAGMA busy_timeout = {cls.BUSY_TIMEOUT_MS}")
             migrate(conn)
-        except sqlite3.OperationalError as e:
+        except sqlite3.DatabaseError as e:
             if "locked" in str(e):
                 raise ReportmineError(
                     f"database {path} stayed locked for {cls.BUSY_TIMEOUT_MS // 1000} s: another "
                     "reportmine process is writing to it or upgrading its schema; try again when "
                     "it has finished") from e
-            raise ReportmineError(f"cannot open database {path}: {e}") from e
-        except sqlite3.DatabaseError as e:
             raise ReportmineError(f"cannot open database {path}: {e}") from e
         return cls(conn, path)
 
