@@ -11,6 +11,7 @@ counted apart.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +20,13 @@ import numpy as np
 from reportmine.ask import DEFAULT_K, ask
 from reportmine.bootstrap import LEVEL, interval, ratio
 from reportmine.errors import ReportmineError
-from reportmine.gold import squash, stored_reports, words
+from reportmine.gold import squash, stem, stored_reports, words
 from reportmine.store import Store
 
 QUOTE_WORD_SHARE = 0.8
+# a gold question's "filters" are ask's keyword arguments other than k
+ASK_FILTERS = tuple(name for name, p in inspect.signature(ask).parameters.items()
+                    if p.kind is p.POSITIONAL_OR_KEYWORD and p.default is None)
 
 
 def holds_quote(passage: str, quote: str) -> bool:
@@ -89,7 +93,7 @@ class AskEvaluation:
 
 def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvaluation:
     """Ask every gold question and compare with its partnerships and quotes."""
-    stem_of_name = {r["metadata"].get("partnership"): r["file_stem"]
+    stem_of_name = {(r.get("metadata") or {}).get("partnership"): stem(r)
                     for r in gold.get("reports", [])}
     present = stored_reports(store, gold)
     if not present or not gold.get("questions"):
@@ -97,8 +101,9 @@ def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvalu
     stem_of_report = {rid: stem for stem, rid in present.items()}
     result = AskEvaluation()
     for item in gold["questions"]:
-        wanted = sorted({stem_of_name[p] for p in item["partnerships"]} & set(present))
-        answer = ask(store, item["q"], k=k, **item.get("filters", {}))
+        wanted = sorted({_stem_named(p, stem_of_name, item) for p in item["partnerships"]}
+                        & set(present))
+        answer = ask(store, item["q"], k=k, **_filters(item))
         predicted = [stem_of_report.get(a.report_id, a.report_id) for a in answer.answers]
         quotes = [q for q in item.get("quotes", []) if q["file_stem"] in wanted]
         tops = sum(
@@ -109,3 +114,22 @@ def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvalu
         record = QuestionResult(item["q"], wanted, predicted, tops)
         (result.questions if wanted else result.abstain).append(record)
     return result
+
+
+def _stem_named(partnership: str, stem_of_name: dict[Any, str], item: dict[str, Any]) -> str:
+    """The gold report of a partnership a question names; a name no gold
+    report's metadata carries is a mistake in the gold file, not a miss."""
+    if partnership not in stem_of_name:
+        raise ReportmineError(f"gold question '{item['q']}' names partnership '{partnership}', "
+                              "which no gold report's metadata.partnership has")
+    return stem_of_name[partnership]
+
+
+def _filters(item: dict[str, Any]) -> dict[str, Any]:
+    """A gold question's filters, as `ask` keyword arguments."""
+    filters = item.get("filters") or {}
+    unknown = sorted(set(filters) - set(ASK_FILTERS))
+    if unknown:
+        raise ReportmineError(f"gold question '{item['q']}' has unknown filter(s) "
+                              f"{', '.join(unknown)} (known: {', '.join(ASK_FILTERS)})")
+    return filters

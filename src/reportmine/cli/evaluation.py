@@ -53,7 +53,7 @@ def _eval(args: argparse.Namespace) -> int:
 def _eval_ask(args: argparse.Namespace) -> int:
     from reportmine.ask.evaluate import evaluate
 
-    gold = read_gold(args.gold)
+    gold = read_gold(args.gold, needs=("reports", "questions"))
     with Store.open(db_path(args), create=False) as store:
         result = evaluate(store, gold)
     print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())
@@ -65,7 +65,7 @@ def _eval_compare(args: argparse.Namespace) -> int:
 
     if args.split not in SPLITS:
         raise ReportmineError(f"eval compare takes --split {' or '.join(SPLITS)}")
-    gold = read_gold(args.gold)
+    gold = read_gold(args.gold, needs=("reports", "shared_learning"))
     with Store.open(db_path(args), create=False) as store:
         result = evaluate(store, gold, args.split, args.top)
     print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())

@@ -15,7 +15,7 @@ from typing import Any
 
 from reportmine.compare.shared import SharedPoint, shared_learning
 from reportmine.errors import ReportmineError
-from reportmine.gold import stored_reports, words
+from reportmine.gold import stem, stored_reports, words
 from reportmine.store import Store
 
 SPLITS = {"test+real": ("test", "real"), "test": ("test",), "real": ("real",),
@@ -81,7 +81,7 @@ def gold_points(gold: dict[str, Any], stem_to_report: dict[str, str],
                 split: str) -> list[GoldPoint]:
     """Gold points restricted to reports of the split present, with >= 2 left."""
     splits = SPLITS[split]
-    in_split = {r["file_stem"] for r in gold["reports"] if r["split"] in splits}
+    in_split = {stem(r) for r in gold["reports"] if r.get("split") in splits}
     points = []
     for item in gold.get("shared_learning", []):
         quotes: dict[str, list[str]] = {}

@@ -17,7 +17,7 @@ import numpy as np
 
 from reportmine.bootstrap import LEVEL, interval, micro_f1
 from reportmine.errors import ReportmineError
-from reportmine.gold import squash, stem, stored_reports
+from reportmine.gold import file_name, squash, stem, stored_reports
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook, with_implied
 from reportmine.tagging.context import with_neighbours
@@ -82,8 +82,10 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     reports = [r for r in gold["reports"] if split == "all" or r.get("split") == split]
     if not reports:
         raise ReportmineError(f"the gold file has no reports in split '{split}'")
+    if not any(r.get("passages") for r in reports):
+        raise ReportmineError(f"the gold reports in split '{split}' have no passages to score")
     stored = stored_reports(store, gold)
-    missing = [r["file_name"] for r in reports if stem(r) not in stored]
+    missing = [file_name(r) for r in reports if stem(r) not in stored]
     if missing:
         raise ReportmineError(f"gold reports not ingested: {', '.join(missing[:5])} "
                               "(run 'reportmine ingest' on them first)")
@@ -96,7 +98,7 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
         by_text: dict[str, int] = {}
         for i, row in enumerate(rows):
             by_text.setdefault(squash(row["text"]), i)
-        gold_passages = [p for p in report["passages"] if squash(p["text"])]
+        gold_passages = [p for p in report.get("passages") or [] if squash(p["text"])]
         matched = [_match(squash(p["text"]), by_text) for p in gold_passages]
         predicted = tagger.tag(with_neighbours(rows))
         for g, m in zip(gold_passages, matched):
@@ -119,5 +121,5 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
              else 0.0 for k in ("precision", "recall", "f1")}
     macro["n_labels"] = len(macro_labels)
     return Evaluation(per_label, micro, macro, n_gold, n_matched,
-                      [r["file_name"] for r in reports],
+                      [file_name(r) for r in reports],
                       interval(np.array(per_passage).reshape(-1, 3), micro_f1))

@@ -280,7 +280,7 @@ def training_set(gold: dict[str, Any], splits: tuple[str, ...] = TRAIN_SPLITS
         if report.get("split") not in splits:
             continue
         block, previous = 0, None
-        for p in report["passages"]:
+        for p in report.get("passages") or []:
             section = p.get("section") or "section.other"
             block += section != previous
             previous = section
