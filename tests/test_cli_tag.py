@@ -93,3 +93,23 @@ def test_tag_draws_a_progress_bar_over_passages_on_a_terminal_unless_told_not_to
     assert terminal.getvalue() == ""
     assert main(["--db", str(db), "tag", "--model", "keyword", "--all"]) == 0
     assert "tagging [##############################] 2/2 passages" in terminal.getvalue()
+
+
+@pytest.mark.parametrize("damaged", [b"not a model", b"garbage\n", b"", b"\x80\x04K"],
+                         ids=["not-pickle", "bad-opcode-argument", "empty", "truncated"])
+def test_a_damaged_model_file_is_one_error_line_and_leaves_tags_alone(
+        db, tmp_path, capsys, monkeypatch, damaged):
+    assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
+    before = tag_rows(db)
+    (tmp_path / "model.pkl").write_bytes(damaged)
+    monkeypatch.setenv("REPORTMINE_MODEL", str(tmp_path / "model.pkl"))
+    capsys.readouterr()
+    assert main(["--db", str(db), "tag", "--all", "--model", "trained"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("reportmine: error: cannot load model") and err.count("\n") == 1
+    assert tag_rows(db) == before
+
+
+def tag_rows(db: Path) -> list[tuple]:
+    with Store.open(db) as store:
+        return store.conn.execute("SELECT * FROM tags ORDER BY passage_id, label").fetchall()

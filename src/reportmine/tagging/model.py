@@ -256,7 +256,7 @@ class TrainedTagger:
     def load(path: Path) -> TrainedTagger:
         try:
             model = pickle.loads(Path(path).read_bytes())
-        except (OSError, pickle.UnpicklingError, AttributeError, ImportError) as e:
+        except Exception as e:  # damaged bytes fail in many ways (ValueError, EOFError, ...)
             raise ReportmineError(f"cannot load model {path}: {e}") from e
         if not isinstance(model, TrainedTagger) or model.version != MODEL_VERSION:
             raise ReportmineError(f"{path} is not a current reportmine tagger model "
