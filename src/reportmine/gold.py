@@ -49,8 +49,8 @@ def read_gold(path: Path, needs: tuple[str, ...] = ("reports",)) -> dict[str, An
 
 
 def _problem(value: Any, spec: Any, where: str) -> str | None:
-    """What is wrong with `value` against `spec` (a type, [item spec] or
-    {key: spec}), first problem only, or None."""
+    """What is wrong with `value` against `spec` (a type of `_NAMES`, [item
+    spec] or {key: spec}), first problem only, or None."""
     if isinstance(spec, list):
         if not isinstance(value, list):
             return f"{where} should be a list"
@@ -69,8 +69,8 @@ def _problem(value: Any, spec: Any, where: str) -> str | None:
             if problem:
                 return problem
         return None
-    if not isinstance(value, spec) or isinstance(value, bool) and spec is not bool:
-        return f"{where} should be {_NAMES.get(spec, spec.__name__)}, not {json.dumps(value)[:40]}"
+    if not isinstance(value, spec):
+        return f"{where} should be {_NAMES[spec]}, not {json.dumps(value)[:40]}"
     return None
 
 
