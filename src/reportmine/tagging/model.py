@@ -78,8 +78,16 @@ def as_written(text: str, doc: Doc, ngrams: list[str]) -> list[str]:
     return out
 
 
-def _hits(found: dict[str, list[str]], labels: list[str]) -> np.ndarray:
-    return np.array([len(found.get(label, [])) for label in labels], dtype=float)
+def _counts(found: list[dict[str, list[str]]], labels: list[str]) -> np.ndarray:
+    """Terms found per passage and label, shape (passages, labels); a passage
+    names few labels, so only those are visited."""
+    column = {label: j for j, label in enumerate(labels)}
+    out = np.zeros((len(found), len(labels)))
+    for i, by_label in enumerate(found):
+        for label, terms in by_label.items():
+            if label in column:
+                out[i, column[label]] = len(terms)
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -144,7 +152,7 @@ class Features:
     def shared(self, passages: list[PassageInput],
                evidence: list[PassageEvidence]) -> sparse.csr_matrix:
         """Columns every label's classifier sees: text, all pattern hits, section."""
-        hits = np.log1p(np.array([_hits(e.text, self.labels) for e in evidence]))
+        hits = np.log1p(_counts([e.text for e in evidence], self.labels))
         section = np.array([[p.section == s for s in self.sections] for p in passages], float)
         return sparse.hstack([self.text_vec.transform([e.lemmas for e in evidence]),
                               sparse.csr_matrix(hits), sparse.csr_matrix(section)]).tocsr()
@@ -153,10 +161,10 @@ class Features:
 def own_evidence(evidence: list[PassageEvidence], labels: list[str]) -> np.ndarray:
     """Each label's own evidence, shape (passages, labels, 3): log hits in
     the passage, a hit in its heading, log hits in its neighbours."""
-    return np.array([[[np.log1p(len(e.text.get(label, []))), float(label in e.heading),
-                       np.log1p(len(e.neighbours.get(label, [])))]
-                      for label in labels] for e in evidence]).reshape(
-                          len(evidence), len(labels), 3)
+    return np.stack([np.log1p(_counts([e.text for e in evidence], labels)),
+                     _counts([e.heading for e in evidence], labels) > 0,
+                     np.log1p(_counts([e.neighbours for e in evidence], labels))],
+                    axis=2).reshape(len(evidence), len(labels), 3)
 
 
 def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float) -> list[Any]:
@@ -183,10 +191,14 @@ def blend(probs: np.ndarray, evidence: list[PassageEvidence], labels: list[str],
     the matched terms' reliabilities), raised to HEADING_RULE_SCORE where the
     heading names the label or a coding convention assigns it; also returns
     where those rules fired."""
-    kw = np.array([[reliability.score(label, e.text.get(label, [])) for label in labels]
-                   for e in evidence])
-    rule = np.array([[label in e.heading or label in e.rules for label in labels]
-                     for e in evidence], dtype=bool)
+    column = {label: j for j, label in enumerate(labels)}
+    kw = np.zeros((len(evidence), len(labels)))  # no term found: a keyword score of 0
+    for i, e in enumerate(evidence):
+        for label, terms in e.text.items():
+            if label in column:
+                kw[i, column[label]] = reliability.score(label, terms)
+    rule = (_counts([e.heading for e in evidence], labels)
+            + _counts([e.rules for e in evidence], labels)) > 0
     scores = alpha * probs + (1 - alpha) * kw
     return np.where(rule, np.maximum(scores, HEADING_RULE_SCORE), scores), rule
 
