@@ -16,8 +16,9 @@ cross-validation inside the training data only.
 from __future__ import annotations
 
 import pickle
-from functools import lru_cache
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -78,15 +79,18 @@ def as_written(text: str, doc: Doc, ngrams: list[str]) -> list[str]:
     return out
 
 
-def _counts(found: list[dict[str, list[str]]], labels: list[str]) -> np.ndarray:
-    """Terms found per passage and label, shape (passages, labels); a passage
-    names few labels, so only those are visited."""
+def _per_label(found: list[dict[str, list[str]]], labels: list[str],
+               value: Callable[[str, list[str]], float] = lambda label, terms: len(terms)
+               ) -> np.ndarray:
+    """`value(label, terms)` per passage and label (0 where nothing was
+    found), shape (passages, labels); a passage names few labels, so only
+    those are visited (by default, the number of terms found)."""
     column = {label: j for j, label in enumerate(labels)}
     out = np.zeros((len(found), len(labels)))
     for i, by_label in enumerate(found):
         for label, terms in by_label.items():
             if label in column:
-                out[i, column[label]] = len(terms)
+                out[i, column[label]] = value(label, terms)
     return out
 
 
@@ -152,7 +156,7 @@ class Features:
     def shared(self, passages: list[PassageInput],
                evidence: list[PassageEvidence]) -> sparse.csr_matrix:
         """Columns every label's classifier sees: text, all pattern hits, section."""
-        hits = np.log1p(_counts([e.text for e in evidence], self.labels))
+        hits = np.log1p(_per_label([e.text for e in evidence], self.labels))
         section = np.array([[p.section == s for s in self.sections] for p in passages], float)
         return sparse.hstack([self.text_vec.transform([e.lemmas for e in evidence]),
                               sparse.csr_matrix(hits), sparse.csr_matrix(section)]).tocsr()
@@ -161,10 +165,9 @@ class Features:
 def own_evidence(evidence: list[PassageEvidence], labels: list[str]) -> np.ndarray:
     """Each label's own evidence, shape (passages, labels, 3): log hits in
     the passage, a hit in its heading, log hits in its neighbours."""
-    return np.stack([np.log1p(_counts([e.text for e in evidence], labels)),
-                     _counts([e.heading for e in evidence], labels) > 0,
-                     np.log1p(_counts([e.neighbours for e in evidence], labels))],
-                    axis=2).reshape(len(evidence), len(labels), 3)
+    return np.stack([np.log1p(_per_label([e.text for e in evidence], labels)),
+                     _per_label([e.heading for e in evidence], labels) > 0,
+                     np.log1p(_per_label([e.neighbours for e in evidence], labels))], axis=2)
 
 
 def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float) -> list[Any]:
@@ -191,14 +194,9 @@ def blend(probs: np.ndarray, evidence: list[PassageEvidence], labels: list[str],
     the matched terms' reliabilities), raised to HEADING_RULE_SCORE where the
     heading names the label or a coding convention assigns it; also returns
     where those rules fired."""
-    column = {label: j for j, label in enumerate(labels)}
-    kw = np.zeros((len(evidence), len(labels)))  # no term found: a keyword score of 0
-    for i, e in enumerate(evidence):
-        for label, terms in e.text.items():
-            if label in column:
-                kw[i, column[label]] = reliability.score(label, terms)
-    rule = (_counts([e.heading for e in evidence], labels)
-            + _counts([e.rules for e in evidence], labels)) > 0
+    kw = _per_label([e.text for e in evidence], labels, reliability.score)
+    rule = (_per_label([e.heading for e in evidence], labels)
+            + _per_label([e.rules for e in evidence], labels)) > 0
     scores = alpha * probs + (1 - alpha) * kw
     return np.where(rule, np.maximum(scores, HEADING_RULE_SCORE), scores), rule
 
