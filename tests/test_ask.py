@@ -10,6 +10,7 @@ from reportmine.ask.query import parse_question
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.store import Store
+from reportmine.tagging.tagger import Tag
 
 MERGER_QUESTION = "Which areas merged their exploitation panel with a neighbour?"
 
@@ -248,3 +249,23 @@ def test_several_answering_passages_outrank_one_slightly_better():
     answers = group([single, *several], k=20)
     assert [a.report_id for a in answers] == ["b", "a"]
     assert all(0 <= a.score <= 1 for a in answers)
+
+
+def test_tag_of_a_label_the_question_names_meets_the_word(tmp_path):
+    """'delivery' is in the name of issue.covid_digital ("Covid-19 and digital
+    delivery"): a passage tagged with it answers without saying 'delivery'."""
+    literal = report("Galton Safeguarding Partnership", "South East", "Small", "Peer review",
+                     "Mixed", "2021-03", {"section.key_issues": [
+                         "Online delivery let parents join the workshops from home."]})
+    tagged = report("Harrowby Safeguarding Partnership", "South East", "Small", "Peer review",
+                    "Mixed", "2021-03", {"section.key_issues": [
+                        "Every session was held online, and young people rarely spoke."]})
+    question = "How did online delivery affect the workshops?"
+    path = build(tmp_path / "rm.db", [AMBERLEY, literal, tagged])
+    with Store.open(path) as s:
+        untagged = {a.partnership for a in ask(s, question).answers}
+        pid = s.passages(tagged.report_id)[0]["passage_id"]
+        s.save_tags({pid: [Tag("issue.covid_digital", 0.9, True)]}, "test", "test")
+        answered = {a.partnership for a in ask(s, question).answers}
+    assert untagged == {literal.metadata.partnership}
+    assert answered == {literal.metadata.partnership, tagged.metadata.partnership}

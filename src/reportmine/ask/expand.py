@@ -4,7 +4,10 @@ A question saying "merged" and "panel" evokes the labels whose patterns hold
 those words (blurring boundaries, governance); passages tagged with them get
 a small boost, and a passage without the word "merged" but with another
 pattern of the same label ("joint panel") earns part of that word's weight,
-so an answer worded differently is still found.
+so an answer worded differently is still found. A question word that is
+part of a label's own name ("delivery" in "Covid-19 and digital delivery")
+stands for the label itself: a passage the tagger gave that label is about it,
+whatever its wording.
 """
 from __future__ import annotations
 
@@ -25,6 +28,18 @@ def label_patterns() -> dict[str, tuple[Pattern, ...]]:
         phrases = [tuple(tokens(normalise(pattern_text(p)))) for p in (label.name, *label.patterns)]
         out[label.id] = tuple(dict.fromkeys(p for p in phrases if p))
     return out
+
+
+@lru_cache(maxsize=1)
+def label_name_words() -> dict[str, frozenset[str]]:
+    """Every codebook label's name as a set of lemmas."""
+    return {label.id: frozenset(tokens(normalise(label.name))) for label in load_codebook().labels}
+
+
+def named_labels(term: str, labels: list[str]) -> frozenset[str]:
+    """The labels among `labels` (the question's) whose name holds `term`."""
+    names = label_name_words()
+    return frozenset(label for label in labels if term in names[label])
 
 
 def _contains(seq: list[str], part: Pattern) -> bool:

@@ -9,9 +9,12 @@ shortlisted passage is scored by how much of the question it covers: each
 question word is a *concept* weighted by its IDF (saturated, so one word found
 almost nowhere cannot outweigh the rest), met by the word itself or a form
 sharing its stem ("exhausted" / "exhaustion"), or in part by another codebook
-pattern of a label the word evokes in the question ("merged" / "joint panel").
-Coverage is taken in the best sentence and over the whole passage, tags of
-the question's labels add a little, and a section prior prefers what a report
+pattern of a label the word evokes in the question ("merged" / "joint panel"),
+or mostly by the passage's tag of a question label whose name holds the word
+("delivery" / a passage tagged "Covid-19 and digital delivery" that says
+"every session was held online"). Coverage is taken in the best sentence and
+over the whole passage, tags of the question's labels also add a little to
+the score, and a section prior prefers what a report
 did and found over its aims. Coverage is a fraction of what the question
 asks, so one threshold serves short and long questions alike.
 """
@@ -22,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportmine.ask.expand import evoked_patterns
+from reportmine.ask.expand import evoked_patterns, named_labels
 from reportmine.ask.index import SENTENCE_BREAK
 from reportmine.ask.query import NUMBER_WORDS, Filters, Query
 from reportmine.store import Store
@@ -37,6 +40,7 @@ RARE_SHARE = 0.02     # words rarer than this share all weigh the same
 STEM_MIN = 5          # forms share a stem when one extends the other by <= STEM_SLACK letters
 STEM_SLACK = 4
 EVOKED_CREDIT = 0.3   # share of a concept's weight earned by a sibling codebook pattern
+LABEL_CREDIT = 0.8    # ... by a tag of a question label whose name holds the word
 # Sections that never answer a question: the details table and the signature lines.
 NOT_ANSWERS = "'section.details', 'section.sign_off'"
 # What a report did and found (approach, key issues, disruption) answers "which
@@ -82,17 +86,19 @@ class Concept:
     # multi-word sibling patterns by first word, each as " w1 w2 " for substring tests
     evoked_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     members: tuple[Concept, ...] = ()  # alternatives, when this concept is an "or" list
+    named: frozenset[str] = frozenset()  # the question's labels whose name holds the word
 
     @classmethod
     def make(cls, term: str, forms: frozenset[str], weight: float, doc_freq: int,
-             evoked: tuple[tuple[str, ...], ...]) -> Concept:
+             evoked: tuple[tuple[str, ...], ...],
+             named: frozenset[str] = frozenset()) -> Concept:
         phrases: dict[str, list[str]] = {}
         for pattern in evoked:
             if len(pattern) > 1:
                 phrases.setdefault(pattern[0], []).append(f" {' '.join(pattern)} ")
         return cls(term, forms, weight, doc_freq,
                    frozenset(p[0] for p in evoked if len(p) == 1),
-                   {k: tuple(v) for k, v in phrases.items()})
+                   {k: tuple(v) for k, v in phrases.items()}, named=named)
 
     @classmethod
     def either(cls, members: list[Concept]) -> Concept:
@@ -103,12 +109,16 @@ class Concept:
                    max(m.weight for m in members), sum(m.doc_freq for m in members),
                    members=tuple(members))
 
-    def credit(self, words: set[str], joined: str) -> float:
-        """Full weight for the word or a form of it, part for a sibling pattern."""
+    def credit(self, words: set[str], joined: str, tagged: frozenset[str] = frozenset()
+               ) -> float:
+        """Full weight for the word or a form of it; most for a tag (in
+        `tagged`) of a label the word names, part for a sibling pattern."""
         if self.members:
-            return max(m.credit(words, joined) for m in self.members)
+            return max(m.credit(words, joined, tagged) for m in self.members)
         if not words.isdisjoint(self.forms):
             return self.weight
+        if not self.named.isdisjoint(tagged):
+            return LABEL_CREDIT * self.weight
         if not words.isdisjoint(self.evoked_words) or any(
                 phrase in joined for first in words.intersection(self.evoked_phrases)
                 for phrase in self.evoked_phrases[first]):
@@ -127,7 +137,8 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
             forms.update(_forms(store, NUMBER_WORDS[term]))
         df = max(forms.values(), default=0)
         single[term] = Concept.make(term, frozenset(forms) | {term}, min(cap, _idf(n, df)), df,
-                                    evoked_patterns(term, query.lemmas, labels))
+                                    evoked_patterns(term, query.lemmas, labels),
+                                    named_labels(term, labels))
     merged: dict[str, Concept] = {}
     for group in query.alternatives:
         members = [single[t] for t in group if t in single and t not in merged]
@@ -243,10 +254,12 @@ def _passage_count(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
 
 
-def coverage(sentence: list[str], found: list[Concept]) -> float:
-    """Weight of the concepts a token sequence meets, fully or through a sibling pattern."""
+def coverage(sentence: list[str], found: list[Concept],
+             tagged: frozenset[str] = frozenset()) -> float:
+    """Weight of the concepts a token sequence (of a passage assigned the
+    labels `tagged`) meets, fully, through a label tag or a sibling pattern."""
     words, joined = set(sentence), f" {' '.join(sentence)} "
-    return sum(c.credit(words, joined) for c in found)
+    return sum(c.credit(words, joined, tagged) for c in found)
 
 
 def evidence_sections(query: Query) -> frozenset[str]:
@@ -271,8 +284,9 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
     rows = store.conn.execute(
         """SELECT f.lemmas, p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
                   coalesce(r.partnership, r.file_name) AS partnership, r.region,
-                  (SELECT max(t.score) FROM tags t WHERE t.passage_id = p.passage_id
-                   AND t.label IN (SELECT value FROM json_each(?))) AS label_score
+                  (SELECT json_group_array(json_array(t.label, t.score, t.assigned))
+                   FROM tags t WHERE t.passage_id = p.passage_id
+                   AND t.label IN (SELECT value FROM json_each(?))) AS label_tags
            FROM passages_lemma_fts f JOIN passages p ON p.id = f.rowid
            JOIN sections s ON s.report_id = p.report_id AND s.position = p.position
            JOIN reports r ON r.report_id = p.report_id
@@ -282,12 +296,14 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
     hits = []
     for row in rows:
         sentences = [s.split() for s in row["lemmas"].split(SENTENCE_BREAK)]
-        whole = coverage([w for s in sentences for w in s], found) / total
+        label_tags = json.loads(row["label_tags"])  # [label, score, assigned] each
+        tagged = frozenset(label for label, _, assigned in label_tags if assigned)
+        whole = coverage([w for s in sentences for w in s], found, tagged) / total
         if whole < MIN_COVERAGE:
             continue
-        best_sentence = max(coverage(s, found) for s in sentences) / total
+        best_sentence = max(coverage(s, found, tagged) for s in sentences) / total
         value = (WEIGHTS["sentence"] * best_sentence + WEIGHTS["passage"] * whole
-                 + WEIGHTS["label"] * (row["label_score"] or 0.0)
+                 + WEIGHTS["label"] * max((t[1] for t in label_tags), default=0.0)
                  ) * section_prior(row["section"], query)
         hits.append(Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
                         row["section"], row["heading"], row["page"], row["text"],
