@@ -24,6 +24,11 @@ def report(name: str, region: str, size: str, methodology: str, delivery: str,
                   for page, (sid, texts) in enumerate(sections.items(), start=1)])
 
 
+def one_passage(name: str, section: str, text: str) -> Report:
+    """A report of a single passage; the metadata does not matter to the test."""
+    return report(name, "South East", "Small", "Peer review", "Mixed", "2021-03", {section: [text]})
+
+
 AMBERLEY = report(
     "Amberley Safeguarding Children Partnership", "North East", "Regional", "Theory of change",
     "Digital", "2021-05", {

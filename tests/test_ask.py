@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, report
+from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, one_passage, report
 from reportmine.ask import Hit, ask, index, retrieve
 from reportmine.ask.answer import MIN_BEST_SCORE, group
 from reportmine.ask.query import parse_question
@@ -173,12 +173,10 @@ def test_index_refresh_keeps_passages_queued_while_it_ran(tmp_path, monkeypatch)
 
 
 def test_number_in_words_meets_the_same_number_in_digits(tmp_path):
-    in_words = report("Galton Safeguarding Partnership", "South East", "Small", "Peer review",
-                      "Mixed", "2021-03", {"section.disruption": [
-                          "Galton keeps a key worker with young people after they turn eighteen."]})
-    in_digits = report("Harrowby Safeguarding Partnership", "South East", "Small", "Peer review",
-                       "Mixed", "2021-03", {"section.disruption": [
-                           "Harrowby keeps a key worker with young people after they turn 18."]})
+    in_words = one_passage("Galton Safeguarding Partnership", "section.disruption",
+                           "Galton keeps a key worker with young people after they turn eighteen.")
+    in_digits = one_passage("Harrowby Safeguarding Partnership", "section.disruption",
+                            "Harrowby keeps a key worker with young people after they turn 18.")
     path = build(tmp_path / "rm.db", [AMBERLEY, in_words, in_digits])
     with Store.open(path) as s:
         for question in ("Which areas kept a key worker after young people turn 18?",
@@ -254,12 +252,10 @@ def test_several_answering_passages_outrank_one_slightly_better():
 def test_tag_of_a_label_the_question_names_meets_the_word(tmp_path):
     """'delivery' is in the name of issue.covid_digital ("Covid-19 and digital
     delivery"): a passage tagged with it answers without saying 'delivery'."""
-    literal = report("Galton Safeguarding Partnership", "South East", "Small", "Peer review",
-                     "Mixed", "2021-03", {"section.key_issues": [
-                         "Online delivery let parents join the workshops from home."]})
-    tagged = report("Harrowby Safeguarding Partnership", "South East", "Small", "Peer review",
-                    "Mixed", "2021-03", {"section.key_issues": [
-                        "Every session was held online, and young people rarely spoke."]})
+    literal = one_passage("Galton Safeguarding Partnership", "section.key_issues",
+                          "Online delivery let parents join the workshops from home.")
+    tagged = one_passage("Harrowby Safeguarding Partnership", "section.key_issues",
+                         "Every session was held online, and young people rarely spoke.")
     question = "How did online delivery affect the workshops?"
     path = build(tmp_path / "rm.db", [AMBERLEY, literal, tagged])
     with Store.open(path) as s:
