@@ -13,10 +13,10 @@ pattern of a label the word evokes in the question ("merged" / "joint panel"),
 or mostly by the passage's tag of a question label whose name holds the word
 ("delivery" / a passage tagged "Covid-19 and digital delivery" that says
 "every session was held online"). Coverage is taken in the best sentence and
-over the whole passage, tags of the question's labels also add a little to
-the score, and a section prior prefers what a report
-did and found over its aims. Coverage is a fraction of what the question
-asks, so one threshold serves short and long questions alike.
+over the whole passage, tags of the question's labels also add a little to the
+score, and a section prior prefers what a report did and found over its aims.
+Coverage is a fraction of what the question asks, so one threshold serves
+short and long questions alike.
 """
 from __future__ import annotations
 
