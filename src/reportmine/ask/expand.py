@@ -20,12 +20,17 @@ from reportmine.text import normalise
 Pattern = tuple[str, ...]
 
 
+def _lemma_tokens(phrase: str) -> Pattern:
+    """A codebook phrase (a label's name or pattern) as the index's lemma tokens."""
+    return tuple(tokens(normalise(pattern_text(phrase))))
+
+
 @lru_cache(maxsize=1)
 def label_patterns() -> dict[str, tuple[Pattern, ...]]:
     """Every codebook label's name and patterns as lemma-token sequences."""
     out = {}
     for label in load_codebook().labels:
-        phrases = [tuple(tokens(normalise(pattern_text(p)))) for p in (label.name, *label.patterns)]
+        phrases = [_lemma_tokens(p) for p in (label.name, *label.patterns)]
         out[label.id] = tuple(dict.fromkeys(p for p in phrases if p))
     return out
 
@@ -33,7 +38,7 @@ def label_patterns() -> dict[str, tuple[Pattern, ...]]:
 @lru_cache(maxsize=1)
 def label_name_words() -> dict[str, frozenset[str]]:
     """Every codebook label's name as a set of lemmas."""
-    return {label.id: frozenset(tokens(normalise(label.name))) for label in load_codebook().labels}
+    return {label.id: frozenset(_lemma_tokens(label.name)) for label in load_codebook().labels}
 
 
 def named_labels(term: str, labels: list[str]) -> frozenset[str]:
