@@ -6,7 +6,7 @@ import pytest
 from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, one_passage, report
 from reportmine.ask import Hit, ask, index, retrieve
 from reportmine.ask.answer import MIN_BEST_SCORE, group
-from reportmine.ask.query import parse_question
+from reportmine.ask.query import coordinated, parse_question
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.store import Store
@@ -54,6 +54,12 @@ def test_one_item_of_an_or_list_is_enough(store):
     answer = ask(store, "Which areas merged, fused or amalgamated their panels?")
     assert {a.partnership for a in answer.answers} == {AMBERLEY.metadata.partnership,
                                                        DUNMORE.metadata.partnership}
+
+
+def test_words_joined_by_and_or_or_are_listed_beside_each_other():
+    lemmas = parse_question("How did areas hear from parents and carers or staff?").lemmas
+    assert coordinated(lemmas) == {"parent": {"carer"}, "carer": {"parent", "staff"},
+                                   "staff": {"carer"}}
 
 
 def test_capitalised_partnership_name_becomes_filter():
@@ -131,6 +137,21 @@ def test_question_nothing_answers_gets_no_partnerships(store):
 def test_question_mostly_about_unknown_things_is_not_answered_by_one_common_word(store):
     assert ask(store, MERGER_QUESTION).answers
     assert ask(store, "Which areas merged their climate adaptation budgets?").answers == []
+
+
+def test_words_that_can_only_be_verbs_are_not_what_a_question_is_about(store):
+    # "introduce" is in the corpus, "supervision" too, "climate" is not: two
+    # of three words known, but the topic is half unknown
+    assert ask(store, "Which areas introduced climate supervision?").answers == []
+
+
+def test_question_of_verbs_alone_is_still_answered(store):
+    assert ask(store, "Which areas merged?").answers
+
+
+def test_unknown_word_listed_beside_a_known_one_does_not_stop_an_answer(store):
+    answer = ask(store, "Which areas introduced supervision and mentoring?")
+    assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
 
 
 def test_json_shape_of_an_answer(store):

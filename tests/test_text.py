@@ -1,5 +1,5 @@
 """Normalisation shared by tagging, search and comparison."""
-from reportmine.text import lemma, normalise, sentences
+from reportmine.text import lemma, normalise, only_a_verb, sentences
 
 
 def test_lemma_is_lowercase_and_inflection_free():
@@ -9,6 +9,11 @@ def test_lemma_is_lowercase_and_inflection_free():
 
 def test_possessive_is_not_read_as_a_verb():
     assert normalise("children's services") == "child 's service"
+
+
+def test_only_a_verb_is_false_for_words_that_can_also_name_things():
+    assert only_a_verb("discuss") and only_a_verb("merge")
+    assert not any(only_a_verb(w) for w in ("change", "share", "climate", "supervision"))
 
 
 def test_normalise_drops_punctuation():

@@ -39,6 +39,19 @@ def lemma(word: str) -> str:
     return _lemma_table().get(w, w)
 
 
+@lru_cache(maxsize=1)
+def _verb_only_lemmas() -> frozenset[str]:
+    index = load_lookups("en", ["lemma_index"]).get_table("lemma_index")
+    return frozenset(index["verb"]).difference(index["noun"], index["adj"], index["adv"])
+
+
+def only_a_verb(word_lemma: str) -> bool:
+    """Whether the lexicon (WordNet's lemma index, from `spacy-lookups-data`)
+    knows the lemma only as a verb ("discuss", "merge"; not "change" or
+    "share"): such a word says what was done, never what it was done about."""
+    return word_lemma in _verb_only_lemmas()
+
+
 class _LemmaWriter:
     """Writes each token's lemma into NORM through arrays, with a cache from
     this pipeline's word hashes to lemma hashes: tagging and indexing read

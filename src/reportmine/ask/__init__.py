@@ -39,7 +39,7 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     if label is not None and label not in labels:
         labels.append(label)
     found = concepts(store, query, labels)
-    if unanswerable(found):
+    if unanswerable(found, query.lemmas):
         return Answer(question, query.filters)
     hits = score(store, shortlist(store, query, found), query, found, labels)
     return Answer(question, query.filters, group(hits, k, evidence_sections(query)))

@@ -15,8 +15,9 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportmine.ask.query import Filters
+from reportmine.ask.query import Filters, coordinated
 from reportmine.ask.retrieve import Concept, Hit
+from reportmine.text import only_a_verb
 
 RELATIVE_TO_BEST = 0.65  # a partnership's evidence against the best partnership's
 SUPPORTING_PASSAGES = 2  # next-best passages that add to a partnership's evidence
@@ -94,11 +95,20 @@ def _shown_score(hit: Hit, evidence: frozenset[str]) -> float:
     return hit.score if hit.section in evidence else OTHER_SECTIONS_DISCOUNT * hit.score
 
 
-def unanswerable(found: list[Concept]) -> bool:
-    """True when most of the question's content is in no passage at all
-    ("climate change": 'change' alone must not produce an answer)."""
-    total = sum(c.weight for c in found)
-    unknown = sum(c.weight for c in found if not c.doc_freq)
+def unanswerable(found: list[Concept], lemmas: list[str]) -> bool:
+    """True when most of what the question is about is in no passage at all
+    ("Which areas discussed climate change?": 'change' alone must not
+    produce an answer). Only its topic counts: not words that can only be
+    verbs ('discuss', 'learn': what areas did, not what about; unless the
+    question has nothing else, "Which areas merged?"), nor an
+    unknown word listed beside a known one ('parents and carers' is answered
+    by what reports say about parents)."""
+    known = {c.term for c in found if c.doc_freq}
+    beside = coordinated(lemmas)
+    topic = [c for c in found if not only_a_verb(c.term)
+             and (c.doc_freq or not beside.get(c.term, set()) & known)] or found
+    total = sum(c.weight for c in topic)
+    unknown = sum(c.weight for c in topic if not c.doc_freq)
     return not total or unknown >= UNKNOWN_SHARE * total
 
 

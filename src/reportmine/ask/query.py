@@ -142,6 +142,18 @@ def _content(lemmas: list[str]) -> list[str]:
     return [t for t in lemmas if t not in STOPWORDS and len(t) > 1]
 
 
+def coordinated(lemmas: list[str]) -> dict[str, set[str]]:
+    """Each content word joined by "and" or "or" to the content word beside
+    it ("parents and carers": parent <-> carer), so a word the corpus never
+    uses can be read as listed alongside one it does."""
+    pairs: dict[str, set[str]] = {}
+    for left, joiner, right in zip(lemmas, lemmas[1:], lemmas[2:]):
+        if joiner in ("and", "or") and _content([left, right]) == [left, right]:
+            pairs.setdefault(left, set()).add(right)
+            pairs.setdefault(right, set()).add(left)
+    return pairs
+
+
 _LIST_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 
 
