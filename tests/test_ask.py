@@ -131,7 +131,14 @@ def test_unknown_label_is_an_error(store):
 def test_question_nothing_answers_gets_no_partnerships(store):
     answer = ask(store, "What did areas learn about Martian invasion?")
     assert answer.answers == []
-    assert answer.text() == "No passage in the corpus answers this question."
+    assert answer.text().startswith("No passage in the corpus answers this question")
+    assert "\n" not in answer.text()
+
+
+def test_answer_names_the_question_words_no_report_uses(store):
+    answer = ask(store, "How was group reflective supervision for exhausted staff introduced in prisons?")
+    assert answer.answers and answer.absent_words == ["prisons"]
+    assert answer.text().startswith("No report uses the word 'prisons'")
 
 
 def test_question_mostly_about_unknown_things_is_not_answered_by_one_common_word(store):
@@ -156,7 +163,7 @@ def test_unknown_word_listed_beside_a_known_one_does_not_stop_an_answer(store):
 
 def test_json_shape_of_an_answer(store):
     data = ask(store, "How did areas replace a scored vulnerability checklist?").as_dict()
-    assert set(data) == {"question", "filters", "answers"}
+    assert set(data) == {"question", "filters", "answers", "absent_words"}
     first = data["answers"][0]
     assert first["partnership"] == CORRIE.metadata.partnership
     assert set(first) == {"partnership", "report_id", "region", "score", "passages"}
@@ -251,6 +258,11 @@ def test_corpus_ask_gives_one_row_per_cited_passage(tmp_path):
     assert frame["rank"].is_monotonic_increasing
     assert MERGER in set(frame["text"])
     assert Corpus(tmp_path / "rm.db").ask("Martian invasion?").empty
+
+
+def test_corpus_ask_keeps_the_absent_words_with_the_frame(tmp_path):
+    frame = Corpus(build(tmp_path / "rm.db")).ask("Martian invasion?")
+    assert frame.attrs["absent_words"] == ["Martian", "invasion"]
 
 
 def test_what_changed_is_shown_before_what_was_wrong():

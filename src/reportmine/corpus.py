@@ -44,13 +44,16 @@ class Corpus:
             partnership: str | None = None, since: int | None = None,
             k: int | None = None) -> pd.DataFrame:
         """A cross-area question's answer: one row per cited passage, partnerships
-        ranked best first; no rows when nothing in the corpus answers."""
+        ranked best first; no rows when nothing in the corpus answers. The
+        question's words no report uses are in `.attrs["absent_words"]`."""
         from reportmine.ask import DEFAULT_K, Answer, ask
 
         with Store.open(self.db_path, create=False) as store:
             answer = ask(store, question, region=region, label=label,
                          partnership=partnership, since=since, k=k or DEFAULT_K)
-        return pd.DataFrame(answer.rows(), columns=list(Answer.ROW_COLUMNS))
+        frame = pd.DataFrame(answer.rows(), columns=list(Answer.ROW_COLUMNS))
+        frame.attrs["absent_words"] = answer.absent_words
+        return frame
 
     def compare(self, labels: list[str] | None = None, regions: list[str] | None = None,
                 partnerships: list[str] | None = None) -> Comparison:

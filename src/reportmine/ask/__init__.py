@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reportmine.ask.answer import Answer, PartnershipAnswer, group, unanswerable
+from reportmine.ask.answer import Answer, PartnershipAnswer, absent_words, group, unanswerable
 from reportmine.ask.expand import question_labels
 from reportmine.ask.index import refresh
 from reportmine.ask.query import Query, parse_question
@@ -39,10 +39,11 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     if label is not None and label not in labels:
         labels.append(label)
     found = concepts(store, query, labels)
+    absent = absent_words(found, question)
     if unanswerable(found, query.lemmas):
-        return Answer(question, query.filters)
+        return Answer(question, query.filters, absent_words=absent)
     hits = score(store, shortlist(store, query, found), query, found, labels)
-    return Answer(question, query.filters, group(hits, k, evidence_sections(query)))
+    return Answer(question, query.filters, group(hits, k, evidence_sections(query)), absent)
 
 
 def _names_partnership(store: Store, word: str) -> bool:

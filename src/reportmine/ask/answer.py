@@ -15,7 +15,7 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
-from reportmine.ask.query import Filters, coordinated
+from reportmine.ask.query import Filters, as_written, coordinated
 from reportmine.ask.retrieve import Concept, Hit
 from reportmine.text import only_a_verb
 
@@ -49,10 +49,14 @@ class Answer:
     question: str
     filters: Filters
     answers: list[PartnershipAnswer] = field(default_factory=list)
+    # words of the question no stored passage uses, so a reader knows the
+    # answers (or their absence) rest on the rest of the question
+    absent_words: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {"question": self.question, "filters": self.filters.as_dict(),
-                "answers": [a.as_dict() for a in self.answers]}
+                "answers": [a.as_dict() for a in self.answers],
+                "absent_words": self.absent_words}
 
     ROW_COLUMNS = ("rank", "partnership", "report_id", "region", "partnership_score",
                    "passage_id", "section", "page", "score", "text")
@@ -66,12 +70,19 @@ class Answer:
 
     def text(self, markdown: bool = False) -> str:
         """Readable answer: a header per partnership, passages cited [section, p N]."""
+        quoted = ", ".join(f"'{w}'" for w in self.absent_words)
+        absent = (f"no report uses the word{'s' * (len(self.absent_words) > 1)} {quoted}"
+                  if self.absent_words else "")
         if not self.answers:
-            return "No passage in the corpus answers this question" + (
-                f" (filters: {_describe(self.filters)})." if self.filters.as_dict() else ".")
+            why = "; ".join(filter(None, [self.filters.as_dict() and
+                                          f"filters: {_describe(self.filters)}", absent]))
+            return f"No passage in the corpus answers this question{f' ({why})' if why else ''}."
         lines: list[str] = []
         if markdown:
             lines += [f"# {self.question}", ""]
+        if absent:
+            note = f"N{absent[1:]}: these passages answer the rest of the question."
+            lines += [f"*{note}*" if markdown else note, ""]
         for a in self.answers:
             where = f" ({a.region})" if a.region else ""
             lines.append(f"## {a.partnership}{where}" if markdown
@@ -110,6 +121,13 @@ def unanswerable(found: list[Concept], lemmas: list[str]) -> bool:
     total = sum(c.weight for c in topic)
     unknown = sum(c.weight for c in topic if not c.doc_freq)
     return not total or unknown >= UNKNOWN_SHARE * total
+
+
+def absent_words(found: list[Concept], question: str) -> list[str]:
+    """The question's words (as written) that no stored passage uses, each
+    item of an "A, B or C" list on its own."""
+    return [as_written(question, m.term) for c in found for m in (c.members or (c,))
+            if not m.doc_freq]
 
 
 def evidence_score(report_hits: list[Hit]) -> float:

@@ -134,6 +134,13 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
                  alternatives=[list(dict.fromkeys(g)) for g in alternatives])
 
 
+def as_written(question: str, term: str) -> str:
+    """The question's own word behind a lemma term ("prisons" for "prison"),
+    or the term where no single word of the question gives it."""
+    return next((word for word in re.findall(r"[\w'’-]+", question) if _lemmas(word) == [term]),
+                term)
+
+
 def _lemmas(text: str) -> list[str]:
     return [_NUMBERS.get(t, t) for t in tokens(normalise(text))]
 
