@@ -71,17 +71,17 @@ class Answer:
     def text(self, markdown: bool = False) -> str:
         """Readable answer: a header per partnership, passages cited [section, p N]."""
         quoted = ", ".join(f"'{w}'" for w in self.absent_words)
-        absent = (f"no report uses the word{'s' * (len(self.absent_words) > 1)} {quoted}"
-                  if self.absent_words else "")
+        unused = f"report uses the word{'s' * (len(self.absent_words) > 1)} {quoted}"
         if not self.answers:
-            why = "; ".join(filter(None, [self.filters.as_dict() and
-                                          f"filters: {_describe(self.filters)}", absent]))
-            return f"No passage in the corpus answers this question{f' ({why})' if why else ''}."
+            reasons = [f"filters: {_describe(self.filters)}"] if self.filters.as_dict() else []
+            reasons += [f"no {unused}"] if self.absent_words else []
+            why = f" ({'; '.join(reasons)})" if reasons else ""
+            return f"No passage in the corpus answers this question{why}."
         lines: list[str] = []
         if markdown:
             lines += [f"# {self.question}", ""]
-        if absent:
-            note = f"N{absent[1:]}: these passages answer the rest of the question."
+        if self.absent_words:
+            note = f"No {unused}: these passages answer the rest of the question."
             lines += [f"*{note}*" if markdown else note, ""]
         for a in self.answers:
             where = f" ({a.region})" if a.region else ""
