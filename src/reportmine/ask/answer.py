@@ -114,6 +114,8 @@ def unanswerable(found: list[Concept], lemmas: list[str]) -> bool:
     question has nothing else, "Which areas merged?"), nor an
     unknown word listed beside a known one ('parents and carers' is answered
     by what reports say about parents)."""
+    if all(c.doc_freq for c in found):
+        return not found  # nothing unknown: no need to load the verb lexicon
     known = {c.term for c in found if c.doc_freq}
     beside = coordinated(lemmas)
     topic = [c for c in found if not only_a_verb(c.term)
