@@ -161,9 +161,66 @@ def test_unknown_word_listed_beside_a_known_one_does_not_stop_an_answer(store):
     assert [a.partnership for a in answer.answers] == [DUNMORE.metadata.partnership]
 
 
+def test_question_of_filters_alone_lists_every_matching_partnership_newest_first(store):
+    answer = ask(store, "Which areas?", since=2019)
+    assert answer.filters_only
+    assert [a.partnership for a in answer.answers] == [
+        DUNMORE.metadata.partnership, AMBERLEY.metadata.partnership, CORRIE.metadata.partnership]
+    assert all(a.score == 1.0 and a.passages for a in answer.answers)
+
+
+def test_question_of_filters_alone_says_so_above_the_partnerships(store):
+    text = ask(store, "Which areas used theory of change?").text()
+    assert text.startswith("Every partnership whose details match methodology=theory of change")
+    assert AMBERLEY.metadata.partnership in text and CORRIE.metadata.partnership not in text
+
+
+def test_filters_alone_cite_the_passage_naming_the_methodology(tmp_path):
+    named = "The partnership built a theory of change with young people and partners."
+    path = build(tmp_path / "rm.db", [report(
+        "Hadley Partnership", "London", "Small", "Theory of change", "Mixed", "2022-01",
+        {"section.goal": ["A shared response to exploitation across the borough."],
+         "section.approach": [named]})])
+    with Store.open(path) as s:
+        [hadley] = ask(s, "Which areas used theory of change?").answers
+    assert [(h.text, h.score) for h in hadley.passages] == [(named, 1.0)]
+
+
+def test_filters_alone_cite_the_goal_where_no_passage_shows_the_match(tmp_path):
+    goal = "A shared response to exploitation across the borough, built with young people."
+    path = build(tmp_path / "rm.db", [report(
+        "Hadley Partnership", "London", "Small", "Peer review", "Mixed", "2022-01",
+        {"section.goal": ["Shorter aim.", goal],
+         "section.approach": ["Six workshops with practitioners and young people."]})])
+    with Store.open(path) as s:
+        [hadley] = ask(s, "Which areas are in London?").answers
+    assert [(h.text, h.section, h.score) for h in hadley.passages] == [(goal, "section.goal", 0.0)]
+
+
+def test_filters_alone_with_a_label_cite_the_passages_assigned_it(tmp_path):
+    path = build(tmp_path / "rm.db")
+    with Store.open(path) as s:
+        pids = [p["passage_id"] for p in s.passages(DUNMORE.report_id)]
+        s.save_tags({pids[0]: [Tag("issue.workforce", 0.7, True)],
+                     pids[1]: [Tag("issue.workforce", 0.9, True)],
+                     pids[2]: [Tag("issue.workforce", 0.95, False)]}, "test", "test")
+        [dunmore] = ask(s, "Which areas?", label="issue.workforce").answers
+    assert [(h.passage_id, h.score) for h in dunmore.passages] == [(pids[1], 0.9), (pids[0], 0.7)]
+
+
+def test_filters_nothing_matches_are_named_in_one_line(store):
+    assert ask(store, "Which areas?", region="South West").text() == (
+        "No current report's details match region=South West.")
+
+
+def test_question_without_words_or_filters_gets_no_answer(store):
+    answer = ask(store, "Which areas?")
+    assert answer.answers == [] and not answer.filters_only
+
+
 def test_json_shape_of_an_answer(store):
     data = ask(store, "How did areas replace a scored vulnerability checklist?").as_dict()
-    assert set(data) == {"question", "filters", "answers", "absent_words"}
+    assert set(data) == {"question", "filters", "answers", "absent_words", "filters_only"}
     first = data["answers"][0]
     assert first["partnership"] == CORRIE.metadata.partnership
     assert set(first) == {"partnership", "report_id", "region", "score", "passages"}
@@ -263,6 +320,13 @@ def test_corpus_ask_gives_one_row_per_cited_passage(tmp_path):
 def test_corpus_ask_keeps_the_absent_words_with_the_frame(tmp_path):
     frame = Corpus(build(tmp_path / "rm.db")).ask("Martian invasion?")
     assert frame.attrs["absent_words"] == ["Martian", "invasion"]
+
+
+def test_corpus_ask_says_when_the_question_was_filters_alone(tmp_path):
+    corpus = Corpus(build(tmp_path / "rm.db"))
+    frame = corpus.ask("Which areas?", region="London")
+    assert frame.attrs["filters_only"] and set(frame["partnership"]) == {CORRIE.metadata.partnership}
+    assert not corpus.ask(MERGER_QUESTION).attrs["filters_only"]
 
 
 def test_what_changed_is_shown_before_what_was_wrong():

@@ -55,6 +55,14 @@ def test_flags_become_filters(db, capsys):
     assert [a["partnership"] for a in data["answers"]] == [DUNMORE.metadata.partnership]
 
 
+def test_question_of_filters_alone_is_answered_by_the_matching_partnerships(db, capsys):
+    _, out, _ = run(capsys, "--db", db, "ask", "Which regional projects are there?",
+                    "--format", "json")
+    data = json.loads(out)
+    assert data["filters"] == {"size": "Regional"} and data["filters_only"] is True
+    assert [a["partnership"] for a in data["answers"]] == [AMBERLEY.metadata.partnership]
+
+
 def test_nothing_answers_is_said_in_one_line(db, capsys):
     code, out, _ = run(capsys, "--db", db, "ask", "What did areas learn about Martian invasion?")
     assert code == 0

@@ -45,7 +45,9 @@ class Corpus:
             k: int | None = None) -> pd.DataFrame:
         """A cross-area question's answer: one row per cited passage, partnerships
         ranked best first; no rows when nothing in the corpus answers. The
-        question's words no report uses are in `.attrs["absent_words"]`."""
+        question's words no report uses are in `.attrs["absent_words"]`, and
+        `.attrs["filters_only"]` says the question was filters alone (the rows
+        are the partnerships whose details match)."""
         from reportmine.ask import DEFAULT_K, Answer, ask
 
         with Store.open(self.db_path, create=False) as store:
@@ -53,6 +55,7 @@ class Corpus:
                          partnership=partnership, since=since, k=k or DEFAULT_K)
         frame = pd.DataFrame(answer.rows(), columns=list(Answer.ROW_COLUMNS))
         frame.attrs["absent_words"] = answer.absent_words
+        frame.attrs["filters_only"] = answer.filters_only
         return frame
 
     def compare(self, labels: list[str] | None = None, regions: list[str] | None = None,

@@ -2,7 +2,8 @@
 
 Lexical only: a lemma index (index.py), question words and filters (query.py),
 the codebook as thesaurus (expand.py), IDF-weighted retrieval and coverage
-scoring (retrieve.py), grouping and abstaining (answer.py). No model is
+scoring (retrieve.py), grouping and abstaining (answer.py), and the
+partnerships a question of filters alone asks for (listing.py). No model is
 needed; reranking with MiniLM sentence embeddings was measured and did not
 help (see README), so it is not part of the path.
 """
@@ -13,6 +14,7 @@ import re
 from reportmine.ask.answer import Answer, PartnershipAnswer, absent_words, group, unanswerable
 from reportmine.ask.expand import question_labels
 from reportmine.ask.index import refresh
+from reportmine.ask.listing import matching
 from reportmine.ask.query import Query, parse_question
 from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist
 from reportmine.errors import ReportmineError
@@ -35,6 +37,9 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     refresh(store)
     query = parse_question(question, lambda word: _names_partnership(store, word),
                            region=region, label=label, partnership=partnership, since=since)
+    if not query.terms and query.filters.as_dict():
+        return Answer(question, query.filters, matching(store, query.filters, k),
+                      filters_only=True)
     labels = question_labels(query.lemmas, query.terms)
     if label is not None and label not in labels:
         labels.append(label)

@@ -52,11 +52,14 @@ class Answer:
     # words of the question no stored passage uses, so a reader knows the
     # answers (or their absence) rest on the rest of the question
     absent_words: list[str] = field(default_factory=list)
+    # the question asked nothing beyond its filters: the answers are the
+    # partnerships whose details match them (listing.py)
+    filters_only: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {"question": self.question, "filters": self.filters.as_dict(),
                 "answers": [a.as_dict() for a in self.answers],
-                "absent_words": self.absent_words}
+                "absent_words": self.absent_words, "filters_only": self.filters_only}
 
     ROW_COLUMNS = ("rank", "partnership", "report_id", "region", "partnership_score",
                    "passage_id", "section", "page", "score", "text")
@@ -72,6 +75,8 @@ class Answer:
         """Readable answer: a header per partnership, passages cited [section, p N]."""
         quoted = ", ".join(f"'{w}'" for w in self.absent_words)
         unused = f"report uses the word{'s' * (len(self.absent_words) > 1)} {quoted}"
+        if not self.answers and self.filters_only:
+            return f"No current report's details match {_describe(self.filters)}."
         if not self.answers:
             reasons = [f"filters: {_describe(self.filters)}"] if self.filters.as_dict() else []
             reasons += [f"no {unused}"] if self.absent_words else []
@@ -80,8 +85,13 @@ class Answer:
         lines: list[str] = []
         if markdown:
             lines += [f"# {self.question}", ""]
-        if self.absent_words:
+        note = ""
+        if self.filters_only:
+            note = (f"Every partnership whose details match {_describe(self.filters)}, "
+                    "newest project first; the question asks nothing else.")
+        elif self.absent_words:
             note = f"No {unused}: these passages answer the rest of the question."
+        if note:
             lines += [f"*{note}*" if markdown else note, ""]
         for a in self.answers:
             where = f" ({a.region})" if a.region else ""

@@ -173,7 +173,7 @@ def _match_expression(words: list[str]) -> str:
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in words)
 
 
-def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
+def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     """SQL conditions on reports r and passages p, with bound parameters only."""
     clauses: list[str] = []
     params: list[Any] = []
@@ -226,7 +226,7 @@ def shortlist(store: Store, query: Query, found: list[Concept]) -> list[int]:
         f"SELECT id FROM ({postings}) GROUP BY id ORDER BY sum(weight) DESC, id",
         [value for c in chosen
          for value in (c.weight, _match_expression(sorted(c.forms)), int(budget))])
-    where, params = _filter_sql(query.filters)
+    where, params = filter_sql(query.filters)
     out: list[int] = []
     read = 0
     while len(out) < SHORTLIST and (batch := [row[0] for row in ranked.fetchmany(

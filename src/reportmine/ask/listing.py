@@ -1,0 +1,94 @@
+"""Answers to a question that is all filters.
+
+"Which regional projects used theory of change since 2021?" asks nothing
+beyond the reports' details: every partnership whose details match answers
+it. Each is cited by the passages that show the match best: those tagged
+with the asked label, else those using the words of the asked methodology
+("theory of change"), else the fullest statement of what the project set
+out to do (its goal), so every listed partnership still points to a page;
+that stand-in scores 0, as it shows nothing of the match.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import replace
+
+from reportmine.ask.answer import PartnershipAnswer
+from reportmine.ask.index import tokens
+from reportmine.ask.query import STOPWORDS, Filters
+from reportmine.ask.retrieve import NOT_ANSWERS, Hit, filter_sql
+from reportmine.store import Store
+from reportmine.text import normalise
+
+PASSAGES_SHOWN = 2
+GOAL_SECTION = "section.goal"
+NEWEST_FIRST = "coalesce(r.commenced, r.report_date) DESC"
+BATCH = 50  # reports checked at a time for a label filter
+
+
+def methodology_words(filters: Filters) -> frozenset[str]:
+    """Content lemmas of the asked methodology, which reports name in their text."""
+    return frozenset(t for t in tokens(normalise(filters.methodology or ""))
+                     if t not in STOPWORDS and len(t) > 1)
+
+
+def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
+    """The (at most k) current partnerships whose details match `filters`,
+    newest project first, each with the passages that best show the match.
+
+    A partnership's score is 1 (it matches all the question asks); a
+    passage's score is its tag score for the asked label, else 1 when it
+    uses every word of the asked methodology."""
+    where, params = filter_sql(filters)
+    rows = store.conn.execute(
+        f"""SELECT p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
+                   coalesce(r.partnership, r.file_name) AS partnership, r.region, f.lemmas,
+                   (SELECT max(t.score) FROM tags t WHERE t.passage_id = p.passage_id
+                    AND t.label = ? AND t.assigned) AS tag_score
+            FROM passages p
+            JOIN current_reports r ON r.report_id = p.report_id
+            JOIN sections s ON s.report_id = p.report_id AND s.position = p.position
+            JOIN passages_lemma_fts f ON f.rowid = p.id
+            WHERE p.report_id IN (SELECT value FROM json_each(?))
+            AND s.section NOT IN ({NOT_ANSWERS}) AND rtrim(p.text) NOT LIKE '%?'{where}
+            ORDER BY {NEWEST_FIRST}, partnership, p.id""",
+        [filters.label, json.dumps(_newest_matching(store, filters, k)), *params]).fetchall()
+    words = methodology_words(filters)
+    by_report: dict[str, list[Hit]] = defaultdict(list)
+    for row in rows:
+        names_method = bool(words) and words <= set(row["lemmas"].split())
+        score = row["tag_score"] if filters.label else float(names_method)
+        by_report[row["report_id"]].append(Hit(
+            row["passage_id"], row["report_id"], row["partnership"], row["region"],
+            row["section"], row["heading"], row["page"], row["text"], round(score, 4),
+            round(score, 4)))
+    answers = []
+    for hits in by_report.values():
+        shown = sorted((h for h in hits if h.score), key=lambda h: -h.score)[:PASSAGES_SHOWN]
+        stand_in = max(hits, key=lambda h: (h.section == GOAL_SECTION, len(h.text)))
+        chosen = shown or [stand_in]
+        answers.append(PartnershipAnswer(hits[0].partnership, hits[0].report_id,
+                                         hits[0].region, 1.0, chosen))
+    return answers
+
+
+def _newest_matching(store: Store, filters: Filters, k: int) -> list[str]:
+    """Ids of the k newest current reports whose details match `filters` and,
+    for a label filter, that have a passage with that label assigned; read
+    newest first in batches, so a label filter checks few reports' tags."""
+    where, params = filter_sql(replace(filters, label=None))
+    ranked = store.conn.execute(
+        f"SELECT r.report_id FROM current_reports r WHERE 1{where} ORDER BY {NEWEST_FIRST}, "
+        "r.partnership", params)
+    out: list[str] = []
+    while len(out) < k and (batch := [row[0] for row in ranked.fetchmany(BATCH)]):
+        if filters.label:
+            tagged = {row[0] for row in store.conn.execute(
+                """SELECT DISTINCT p.report_id FROM passages p JOIN tags t
+                   ON t.passage_id = p.passage_id AND t.label = ? AND t.assigned
+                   WHERE p.report_id IN (SELECT value FROM json_each(?))""",
+                (filters.label, json.dumps(batch)))}
+            batch = [rid for rid in batch if rid in tagged]
+        out.extend(batch)
+    return out[:k]
