@@ -44,6 +44,13 @@ def test_delivery_as_topic_is_not_a_filter():
     assert "online" in query.terms
 
 
+def test_a_request_verb_opening_the_question_is_not_its_topic():
+    assert parse_question("List the small projects since 2022").terms == []
+    assert parse_question("Show me where young people wrote the strategy").terms == [
+        "young", "people", "write", "strategy"]
+    assert "list" in parse_question("Which areas kept a list of children at risk?").terms
+
+
 def test_items_of_an_or_list_are_alternatives():
     query = parse_question("Which areas trained housing, transport or leisure staff?")
     assert query.alternatives == [["house", "transport", "leisure"]]

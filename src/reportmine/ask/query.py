@@ -47,6 +47,9 @@ _DELIVERY = re.compile(
     rf"|\b(digital|online|virtual|face-to-face|in-person|mixed)\s+(?:delivery\s+)?{_PROJECT}\b"
     rf"|\b(mixed)\s+delivery\b", re.I)
 _SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
+# a question opening with a request ("List the small projects ...", "Show me ...")
+# asks for what follows; the request verb is not its topic
+_REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify)\b(?:\s+me\b)?", re.I)
 _REGION = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, REGIONS)) + r")\b"
                      r"(?:\s+region)?", re.I)
 
@@ -110,7 +113,7 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
 
     `is_partnership_word` says whether a word is a whole word of a stored
     partnership's name; a capitalised one in the question names a partnership."""
-    text = question[:MAX_QUESTION_CHARS]
+    text = _REQUEST.sub(" ", question[:MAX_QUESTION_CHARS])
     found: dict[str, Any] = {}
     text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[m.group(1).lower()]))
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
