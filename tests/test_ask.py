@@ -51,6 +51,11 @@ def test_a_request_verb_opening_the_question_is_not_its_topic():
     assert "list" in parse_question("Which areas kept a list of children at risk?").terms
 
 
+def test_name_after_a_request_verb_still_names_a_partnership():
+    query = parse_question("Show Hull's work on data", lambda word: word == "Hull")
+    assert query.filters.partnership == "Hull" and query.terms == ["work", "datum"]
+
+
 def test_items_of_an_or_list_are_alternatives():
     query = parse_question("Which areas trained housing, transport or leisure staff?")
     assert query.alternatives == [["house", "transport", "leisure"]]

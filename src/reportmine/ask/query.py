@@ -113,7 +113,7 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
 
     `is_partnership_word` says whether a word is a whole word of a stored
     partnership's name; a capitalised one in the question names a partnership."""
-    text = _REQUEST.sub(" ", question[:MAX_QUESTION_CHARS])
+    text = question[:MAX_QUESTION_CHARS]
     found: dict[str, Any] = {}
     text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[m.group(1).lower()]))
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
@@ -129,6 +129,7 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
     for key, value in flags.items():
         if value is not None:
             found[key] = value
+    text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
     alternatives = [group for group in (_content(_lemmas(" ".join(items)))
