@@ -198,6 +198,17 @@ def test_filters_alone_cite_the_passage_naming_the_methodology(tmp_path):
     assert [(h.text, h.score) for h in hadley.passages] == [(named, 1.0)]
 
 
+def test_filters_alone_cite_the_passage_saying_the_delivery(tmp_path):
+    said = "All six workshops were held online because partners were spread across the county."
+    path = build(tmp_path / "rm.db", [report(
+        "Hadley Partnership", "London", "Small", "Peer review", "Digital", "2022-01",
+        {"section.goal": ["A shared response to exploitation across the borough."],
+         "section.approach": [said, "Young people met the team in their youth club."]})])
+    with Store.open(path) as s:
+        [hadley] = ask(s, "Which areas delivered online?").answers
+    assert [(h.text, h.score) for h in hadley.passages] == [(said, 1.0)]
+
+
 def test_filters_alone_cite_the_goal_where_no_passage_shows_the_match(tmp_path):
     goal = "A shared response to exploitation across the borough, built with young people."
     path = build(tmp_path / "rm.db", [report(

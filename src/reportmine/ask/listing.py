@@ -3,15 +3,17 @@
 "Which regional projects used theory of change since 2021?" asks nothing
 beyond the reports' details: every partnership whose details match answers
 it. Each is cited by the passages that show the match best: those tagged
-with the asked label, else those using the words of the asked methodology
-("theory of change"), else the fullest statement of what the project set
-out to do (its goal), so every listed partnership still points to a page;
-that stand-in scores 0, as it shows nothing of the match.
+with the asked label, else those that say the asked methodology ("theory
+of change") or delivery ("online", "face to face"), else the fullest
+statement of what the project set out to do (its goal), so every listed
+partnership still points to a page; that stand-in scores 0, as it shows
+nothing of the match.
 """
 from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 
 from reportmine.ask.answer import PartnershipAnswer
@@ -23,14 +25,31 @@ from reportmine.text import normalise
 
 PASSAGES_SHOWN = 2
 GOAL_SECTION = "section.goal"
+# how report text says each delivery mode, as lemma phrases
+DELIVERY_PHRASES = {"digital": ("online", "digital", "digitally", "virtual", "virtually"),
+                    "face-to-face": ("face to face", "in person")}
+DELIVERY_PHRASES["mixed"] = DELIVERY_PHRASES["digital"] + DELIVERY_PHRASES["face-to-face"]
 NEWEST_FIRST = "coalesce(r.commenced, r.report_date) DESC"
 BATCH = 50  # reports checked at a time for a label filter
 
 
-def methodology_words(filters: Filters) -> frozenset[str]:
-    """Content lemmas of the asked methodology, which reports name in their text."""
-    return frozenset(t for t in tokens(normalise(filters.methodology or ""))
-                     if t not in STOPWORDS and len(t) > 1)
+def evidence_of(filters: Filters) -> Callable[[str], float]:
+    """How much of the asked methodology and delivery a passage's lemma text
+    says: the share of those two filters it shows (the methodology by all its
+    words, the delivery by one of its phrases)."""
+    wanted: list[Callable[[set[str], str], bool]] = []
+    if filters.methodology:
+        words = {t for t in tokens(normalise(filters.methodology))
+                 if t not in STOPWORDS and len(t) > 1}
+        wanted.append(lambda lemmas, _: bool(words) and words <= lemmas)
+    if filters.delivery in DELIVERY_PHRASES:
+        phrases = [f" {p} " for p in DELIVERY_PHRASES[filters.delivery]]
+        wanted.append(lambda _, joined: any(p in joined for p in phrases))
+
+    def shown(text: str) -> float:
+        lemmas, joined = set(text.split()), f" {text} "
+        return sum(test(lemmas, joined) for test in wanted) / len(wanted) if wanted else 0.0
+    return shown
 
 
 def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
@@ -38,8 +57,8 @@ def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
     newest project first, each with the passages that best show the match.
 
     A partnership's score is 1 (it matches all the question asks); a
-    passage's score is its tag score for the asked label, else 1 when it
-    uses every word of the asked methodology."""
+    passage's score is its tag score for the asked label, else how much of
+    the asked methodology and delivery it says (`evidence_of`)."""
     where, params = filter_sql(filters)
     rows = store.conn.execute(
         f"""SELECT p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
@@ -54,11 +73,10 @@ def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
             AND s.section NOT IN ({NOT_ANSWERS}) AND rtrim(p.text) NOT LIKE '%?'{where}
             ORDER BY {NEWEST_FIRST}, partnership, p.id""",
         [filters.label, json.dumps(_newest_matching(store, filters, k)), *params]).fetchall()
-    words = methodology_words(filters)
+    shown_in = evidence_of(filters)
     by_report: dict[str, list[Hit]] = defaultdict(list)
     for row in rows:
-        names_method = bool(words) and words <= set(row["lemmas"].split())
-        score = row["tag_score"] if filters.label else float(names_method)
+        score = row["tag_score"] if filters.label else shown_in(row["lemmas"])
         by_report[row["report_id"]].append(Hit(
             row["passage_id"], row["report_id"], row["partnership"], row["region"],
             row["section"], row["heading"], row["page"], row["text"], round(score, 4),
