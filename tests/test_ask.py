@@ -187,37 +187,39 @@ def test_question_of_filters_alone_says_so_above_the_partnerships(store):
     assert AMBERLEY.metadata.partnership in text and CORRIE.metadata.partnership not in text
 
 
+def _hadley_cited(tmp_path, methodology: str, delivery: str, sections: dict[str, list[str]],
+                  question: str) -> list[tuple[str, str, float]]:
+    """(text, section, score) of the passages citing the one partnership of a
+    one-report corpus that a filters-only question lists."""
+    path = build(tmp_path / "rm.db", [report("Hadley Partnership", "London", "Small",
+                                             methodology, delivery, "2022-01", sections)])
+    with Store.open(path) as s:
+        [hadley] = ask(s, question).answers
+    return [(h.text, h.section, h.score) for h in hadley.passages]
+
+
 def test_filters_alone_cite_the_passage_naming_the_methodology(tmp_path):
     named = "The partnership built a theory of change with young people and partners."
-    path = build(tmp_path / "rm.db", [report(
-        "Hadley Partnership", "London", "Small", "Theory of change", "Mixed", "2022-01",
-        {"section.goal": ["A shared response to exploitation across the borough."],
-         "section.approach": [named]})])
-    with Store.open(path) as s:
-        [hadley] = ask(s, "Which areas used theory of change?").answers
-    assert [(h.text, h.score) for h in hadley.passages] == [(named, 1.0)]
+    assert _hadley_cited(tmp_path, "Theory of change", "Mixed", {
+        "section.goal": ["A shared response to exploitation across the borough."],
+        "section.approach": [named]}, "Which areas used theory of change?") == [
+        (named, "section.approach", 1.0)]
 
 
 def test_filters_alone_cite_the_passage_saying_the_delivery(tmp_path):
     said = "All six workshops were held online because partners were spread across the county."
-    path = build(tmp_path / "rm.db", [report(
-        "Hadley Partnership", "London", "Small", "Peer review", "Digital", "2022-01",
-        {"section.goal": ["A shared response to exploitation across the borough."],
-         "section.approach": [said, "Young people met the team in their youth club."]})])
-    with Store.open(path) as s:
-        [hadley] = ask(s, "Which areas delivered online?").answers
-    assert [(h.text, h.score) for h in hadley.passages] == [(said, 1.0)]
+    assert _hadley_cited(tmp_path, "Peer review", "Digital", {
+        "section.goal": ["A shared response to exploitation across the borough."],
+        "section.approach": [said, "Young people met the team in their youth club."]},
+        "Which areas delivered online?") == [(said, "section.approach", 1.0)]
 
 
 def test_filters_alone_cite_the_goal_where_no_passage_shows_the_match(tmp_path):
     goal = "A shared response to exploitation across the borough, built with young people."
-    path = build(tmp_path / "rm.db", [report(
-        "Hadley Partnership", "London", "Small", "Peer review", "Mixed", "2022-01",
-        {"section.goal": ["Shorter aim.", goal],
-         "section.approach": ["Six workshops with practitioners and young people."]})])
-    with Store.open(path) as s:
-        [hadley] = ask(s, "Which areas are in London?").answers
-    assert [(h.text, h.section, h.score) for h in hadley.passages] == [(goal, "section.goal", 0.0)]
+    assert _hadley_cited(tmp_path, "Peer review", "Mixed", {
+        "section.goal": ["Shorter aim.", goal],
+        "section.approach": ["Six workshops with practitioners and young people."]},
+        "Which areas are in London?") == [(goal, "section.goal", 0.0)]
 
 
 def test_filters_alone_with_a_label_cite_the_passages_assigned_it(tmp_path):
