@@ -17,11 +17,9 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from reportmine.ask.answer import PartnershipAnswer
-from reportmine.ask.index import tokens
-from reportmine.ask.query import STOPWORDS, Filters
+from reportmine.ask.query import Filters, content_words
 from reportmine.ask.retrieve import NOT_ANSWERS, Hit, filter_sql
 from reportmine.store import Store
-from reportmine.text import normalise
 
 PASSAGES_SHOWN = 2
 GOAL_SECTION = "section.goal"
@@ -39,8 +37,7 @@ def evidence_of(filters: Filters) -> Callable[[str], float]:
     words, the delivery by one of its phrases)."""
     wanted: list[Callable[[set[str], str], bool]] = []
     if filters.methodology:
-        words = {t for t in tokens(normalise(filters.methodology))
-                 if t not in STOPWORDS and len(t) > 1}
+        words = set(content_words(filters.methodology))
         wanted.append(lambda lemmas, _: bool(words) and words <= lemmas)
     if filters.delivery in DELIVERY_PHRASES:
         phrases = [f" {p} " for p in DELIVERY_PHRASES[filters.delivery]]

@@ -132,7 +132,7 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
-    alternatives = [group for group in (_content(_lemmas(" ".join(items)))
+    alternatives = [group for group in (content_words(" ".join(items))
                                         for items in _or_lists(text)) if len(group) > 1]
     return Query(question=question, terms=terms, filters=Filters(**found), lemmas=lemmas,
                  alternatives=[list(dict.fromkeys(g)) for g in alternatives])
@@ -151,6 +151,11 @@ def _lemmas(text: str) -> list[str]:
 
 def _content(lemmas: list[str]) -> list[str]:
     return [t for t in lemmas if t not in STOPWORDS and len(t) > 1]
+
+
+def content_words(text: str) -> list[str]:
+    """The lemmas of `text` a search can use: no stop words, no single letters."""
+    return _content(_lemmas(text))
 
 
 def coordinated(lemmas: list[str]) -> dict[str, set[str]]:
@@ -191,12 +196,12 @@ def _or_lists(text: str) -> list[list[str]]:
         items = [item for item in items if item]
         if not items:
             continue
-        width = len(_content(_lemmas(" ".join(items[-1])))) if len(items) > 2 else 1
+        width = len(content_words(" ".join(items[-1]))) if len(items) > 2 else 1
         width = max(1, width)
         items[0] = _last_content_words(items[0], width)
         after = []
         for tok in tokens_[i + 1:]:
-            if not tok[0].isalnum() or len(_content(_lemmas(" ".join(after)))) >= width:
+            if not tok[0].isalnum() or len(content_words(" ".join(after))) >= width:
                 break
             after.append(tok)
         lists.append([" ".join(item) for item in items] + [" ".join(after)])
@@ -206,7 +211,7 @@ def _or_lists(text: str) -> list[list[str]]:
 def _last_content_words(words: list[str], n: int) -> list[str]:
     """The shortest tail of `words` holding `n` content words."""
     for start in range(len(words) - 1, -1, -1):
-        if len(_content(_lemmas(" ".join(words[start:])))) >= n:
+        if len(content_words(" ".join(words[start:]))) >= n:
             return words[start:]
     return words
 
