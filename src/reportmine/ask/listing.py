@@ -17,16 +17,12 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from reportmine.ask.answer import PartnershipAnswer
-from reportmine.ask.query import Filters, content_words
+from reportmine.ask.query import DELIVERY_PHRASES, Filters, content_words
 from reportmine.ask.retrieve import NOT_ANSWERS, Hit, filter_sql
 from reportmine.store import Store
 
 PASSAGES_SHOWN = 2
 GOAL_SECTION = "section.goal"
-# how report text says each delivery mode, as lemma phrases
-DELIVERY_PHRASES = {"digital": ("online", "digital", "digitally", "virtual", "virtually"),
-                    "face-to-face": ("face to face", "in person")}
-DELIVERY_PHRASES["mixed"] = DELIVERY_PHRASES["digital"] + DELIVERY_PHRASES["face-to-face"]
 NEWEST_FIRST = "coalesce(r.commenced, r.report_date) DESC"
 BATCH = 50  # reports checked at a time for a label filter
 

@@ -42,6 +42,10 @@ _METHOD = re.compile(
     rf"({'|'.join(map(re.escape, METHODOLOGIES))})\b"
     rf"|\b({'|'.join(map(re.escape, METHODOLOGIES))})\s+(?:methodology|method|approach|{_PROJECT})\b",
     re.I)
+# how a delivery mode is said, as lemma phrases ("face-to-face" is "face to face")
+DELIVERY_PHRASES = {"digital": ("online", "digital", "digitally", "virtual", "virtually"),
+                    "face-to-face": ("face to face", "in person")}
+DELIVERY_PHRASES["mixed"] = DELIVERY_PHRASES["digital"] + DELIVERY_PHRASES["face-to-face"]
 _DELIVERY = re.compile(
     rf"\bdelivered\s+(digitally|online|virtually|face[- ]to[- ]face|in[- ]person)\b"
     rf"|\b(digital|online|virtual|face-to-face|in-person|mixed)\s+(?:delivery\s+)?{_PROJECT}\b"
@@ -219,7 +223,7 @@ def _last_content_words(words: list[str], n: int) -> list[str]:
 def _delivery_of(word: str) -> str:
     """'digitally', 'online', 'in person' ... -> digital / face-to-face / mixed."""
     word = word.lower()
-    if word.startswith(("digital", "online", "virtual")):
+    if word in DELIVERY_PHRASES["digital"]:
         return "digital"
     return "mixed" if word == "mixed" else "face-to-face"
 
