@@ -254,12 +254,12 @@ def _passage_count(store: Store) -> int:
     return store.conn.execute("SELECT coalesce(max(id), 0) FROM passages").fetchone()[0]
 
 
-def coverage(sentence: list[str], found: list[Concept],
-             tagged: frozenset[str] = frozenset()) -> float:
-    """Weight of the concepts a token sequence (of a passage assigned the
-    labels `tagged`) meets, fully, through a label tag or a sibling pattern."""
+def credits(sentence: list[str], found: list[Concept],
+            tagged: frozenset[str] = frozenset()) -> list[float]:
+    """Weight each concept earns in a token sequence (of a passage assigned
+    the labels `tagged`): fully, through a label tag or a sibling pattern."""
     words, joined = set(sentence), f" {' '.join(sentence)} "
-    return sum(c.credit(words, joined, tagged) for c in found)
+    return [c.credit(words, joined, tagged) for c in found]
 
 
 def evidence_sections(query: Query) -> frozenset[str]:
@@ -298,10 +298,14 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
         sentences = [s.split() for s in row["lemmas"].split(SENTENCE_BREAK)]
         label_tags = json.loads(row["label_tags"])  # [label, score, assigned] each
         tagged = frozenset(label for label, _, assigned in label_tags if assigned)
-        whole = coverage([w for s in sentences for w in s], found, tagged) / total
+        earned = credits([w for s in sentences for w in s], found, tagged)
+        whole = sum(earned) / total
         if whole < MIN_COVERAGE:
             continue
-        best_sentence = max(coverage(s, found, tagged) for s in sentences) / total
+        # a sentence can only meet what its passage meets, so only those are tested
+        met = [c for c, weight in zip(found, earned) if weight]
+        best_sentence = whole if len(sentences) == 1 else max(
+            sum(credits(s, met, tagged)) for s in sentences) / total
         value = (WEIGHTS["sentence"] * best_sentence + WEIGHTS["passage"] * whole
                  + WEIGHTS["label"] * max((t[1] for t in label_tags), default=0.0)
                  ) * section_prior(row["section"], query)
