@@ -58,8 +58,14 @@ def test_name_after_a_request_verb_still_names_a_partnership():
 
 def test_items_of_an_or_list_are_alternatives():
     query = parse_question("Which areas trained housing, transport or leisure staff?")
-    assert query.alternatives == [["house", "transport", "leisure"]]
+    assert query.alternatives == [[["house"], ["transport"], ["leisure"]]]
     assert {"train", "staff"} <= set(query.terms)
+
+
+def test_an_or_list_item_of_several_words_is_kept_whole():
+    query = parse_question("Which areas worked with parents, faith groups or community "
+                           "organisations?")
+    assert query.alternatives == [[["parent"], ["faith", "group"], ["community", "organisation"]]]
 
 
 def test_one_item_of_an_or_list_is_enough(store):
@@ -295,6 +301,18 @@ def test_number_in_words_meets_the_same_number_in_digits(tmp_path):
             assert scores.keys() == {in_words.metadata.partnership,
                                      in_digits.metadata.partnership}
             assert len(set(scores.values())) == 1
+
+
+def test_a_list_item_of_several_words_is_met_only_by_all_of_them(tmp_path):
+    whole = one_passage("Galton Safeguarding Partnership", "section.disruption",
+                        "Galton now meets faith groups every month to talk about exploitation.")
+    part = one_passage("Harrowby Safeguarding Partnership", "section.disruption",
+                       "Harrowby now meets practitioner groups every month to talk about "
+                       "exploitation.")
+    path = build(tmp_path / "rm.db", [AMBERLEY, whole, part])
+    with Store.open(path) as s:
+        answer = ask(s, "Which areas met parents, faith groups or youth clubs about exploitation?")
+    assert [a.partnership for a in answer.answers] == [whole.metadata.partnership]
 
 
 def test_superseded_report_is_not_answered(tmp_path):

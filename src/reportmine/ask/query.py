@@ -107,8 +107,9 @@ class Query:
     terms: list[str]
     filters: Filters = field(default_factory=Filters)
     lemmas: list[str] = field(default_factory=list)
-    # terms offered as alternatives ("housing, transport or leisure"): one is enough
-    alternatives: list[list[str]] = field(default_factory=list)
+    # items offered as alternatives ("housing, transport or leisure"), each as its
+    # content words ("faith groups" -> faith, group): one item is enough
+    alternatives: list[list[list[str]]] = field(default_factory=list)
 
 
 def parse_question(question: str, is_partnership_word: Callable[[str], bool] | None = None,
@@ -136,10 +137,10 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
-    alternatives = [group for group in (content_words(" ".join(items))
+    alternatives = [group for group in ([w for w in map(content_words, items) if w]
                                         for items in _or_lists(text)) if len(group) > 1]
     return Query(question=question, terms=terms, filters=Filters(**found), lemmas=lemmas,
-                 alternatives=[list(dict.fromkeys(g)) for g in alternatives])
+                 alternatives=alternatives)
 
 
 def as_written(question: str, term: str) -> str:
@@ -180,10 +181,14 @@ _LIST_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 def _or_lists(text: str) -> list[list[str]]:
     """The items of each "A, B or C" list in the question, as text.
 
-    Items between commas are taken whole; the first item and the one after
-    "or" are cut to as many content words as the item before "or" has when
-    that is a middle item, else to one ("trained housing, transport or
-    leisure staff" -> housing | transport | leisure)."""
+    Items between commas are taken whole; the one after "or" is cut to as
+    many content words as the item before "or" has when that is a middle
+    item, else to one ("trained housing, transport or leisure staff" ->
+    housing | transport | leisure; "parents, faith groups or community
+    organisations" -> parents | faith groups | community organisations).
+    The first item runs into the question's own words ("worked with
+    parents"), so it is cut to that width only when two middle items agree
+    on it, else to one word."""
     tokens_ = _LIST_TOKEN.findall(text)
     lists = []
     for i, token in enumerate(tokens_):
@@ -200,9 +205,8 @@ def _or_lists(text: str) -> list[list[str]]:
         items = [item for item in items if item]
         if not items:
             continue
-        width = len(content_words(" ".join(items[-1]))) if len(items) > 2 else 1
-        width = max(1, width)
-        items[0] = _last_content_words(items[0], width)
+        width = max(1, len(content_words(" ".join(items[-1])))) if len(items) > 1 else 1
+        items[0] = _last_content_words(items[0], width if len(items) > 2 else 1)
         after = []
         for tok in tokens_[i + 1:]:
             if not tok[0].isalnum() or len(content_words(" ".join(after))) >= width:

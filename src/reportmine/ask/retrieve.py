@@ -86,6 +86,7 @@ class Concept:
     # multi-word sibling patterns by first word, each as " w1 w2 " for substring tests
     evoked_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     members: tuple[Concept, ...] = ()  # alternatives, when this concept is an "or" list
+    parts: tuple[Concept, ...] = ()  # the words of one multi-word list item, all needed
     named: frozenset[str] = frozenset()  # the question's labels whose name holds the word
 
     @classmethod
@@ -109,10 +110,26 @@ class Concept:
                    max(m.weight for m in members), sum(m.doc_freq for m in members),
                    members=tuple(members))
 
+    @classmethod
+    def all_of(cls, parts: list[Concept]) -> Concept:
+        """One item of several words ("faith groups"): met only where all are."""
+        return cls(" ".join(p.term for p in parts), frozenset().union(*(p.forms for p in parts)),
+                   max(p.weight for p in parts), min(p.doc_freq for p in parts),
+                   parts=tuple(parts))
+
+    def words(self) -> tuple[Concept, ...]:
+        """The single-word concepts this one is made of (itself, if one)."""
+        return tuple(w for c in (self.members or self.parts) for w in c.words()) or (self,)
+
     def credit(self, words: set[str], joined: str, tagged: frozenset[str] = frozenset()
                ) -> float:
         """Full weight for the word or a form of it; most for a tag (in
-        `tagged`) of a label the word names, part for a sibling pattern."""
+        `tagged`) of a label the word names, part for a sibling pattern. A
+        list earns what its best item earns, an item of several words the
+        share its least-met word earns."""
+        if self.parts:
+            return self.weight * min(p.credit(words, joined, tagged) / p.weight
+                                     for p in self.parts)
         if self.members:
             return max(m.credit(words, joined, tagged) for m in self.members)
         if not words.isdisjoint(self.forms):
@@ -141,10 +158,14 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
                                     named_labels(term, labels))
     merged: dict[str, Concept] = {}
     for group in query.alternatives:
-        members = [single[t] for t in group if t in single and t not in merged]
+        members = []
+        for item in group:
+            parts = [single[t] for t in dict.fromkeys(item) if t in single and t not in merged]
+            if parts:
+                members.append(parts[0] if len(parts) == 1 else Concept.all_of(parts))
         if len(members) > 1:
             either = Concept.either(members)
-            merged.update((m.term, either) for m in members)
+            merged.update((w.term, either) for w in either.words())
     return list({id(c): c for c in (merged.get(t, single[t]) for t in query.terms)}.values())
 
 
