@@ -9,6 +9,7 @@ from reportmine.ask.answer import MIN_BEST_SCORE, group
 from reportmine.ask.query import coordinated, parse_question
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
+from reportmine.model import Passage
 from reportmine.store import Store
 from reportmine.tagging.tagger import Tag
 
@@ -221,11 +222,23 @@ def test_filters_alone_cite_the_passage_saying_the_delivery(tmp_path):
 
 
 def test_filters_alone_cite_the_goal_where_no_passage_shows_the_match(tmp_path):
-    goal = "A shared response to exploitation across the borough, built with young people."
+    goal = "To build a shared response to exploitation across the borough."
     assert _hadley_cited(tmp_path, "Peer review", "Mixed", {
-        "section.goal": ["Shorter aim.", goal],
+        "section.goal": [goal, "The partnership agreed three tests of success at the outset, "
+                               "each to be checked with young people at the end."],
         "section.approach": ["Six workshops with practitioners and young people."]},
         "Which areas are in London?") == [(goal, "section.goal", 0.0)]
+
+
+def test_the_goal_cited_for_filters_alone_is_not_a_table_header(tmp_path):
+    goal = "To build a shared response to exploitation across the borough."
+    hadley = report("Hadley Partnership", "London", "Small", "Peer review", "Mixed", "2022-01",
+                    {"section.goal": [goal]})
+    header = "Agreed change goal(s) and the changes needed to take place for it to be achieved"
+    hadley.sections[0].passages.insert(0, Passage(header, 1, kind="header"))
+    with Store.open(build(tmp_path / "rm.db", [hadley])) as s:
+        [answer] = ask(s, "Which areas are in London?").answers
+    assert [h.text for h in answer.passages] == [goal]
 
 
 def test_filters_alone_with_a_label_cite_the_passages_assigned_it(tmp_path):

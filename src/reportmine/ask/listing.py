@@ -4,10 +4,11 @@
 beyond the reports' details: every partnership whose details match answers
 it. Each is cited by the passages that show the match best: those tagged
 with the asked label, else those that say the asked methodology ("theory
-of change") or delivery ("online", "face to face"), else the fullest
-statement of what the project set out to do (its goal), so every listed
-partnership still points to a page; that stand-in scores 0, as it shows
-nothing of the match.
+of change") or delivery ("online", "face to face"), else the statement of
+what the project set out to do (the first passage of its goal section that
+is not a table header; its longest passage if it has no goal section), so
+every listed partnership still points to a page; that stand-in scores 0, as
+it shows nothing of the match.
 """
 from __future__ import annotations
 
@@ -54,7 +55,7 @@ def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
     the asked methodology and delivery it says (`evidence_of`)."""
     where, params = filter_sql(filters)
     rows = store.conn.execute(
-        f"""SELECT p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
+        f"""SELECT p.passage_id, p.report_id, p.page, p.text, p.kind, s.section, s.heading,
                    coalesce(r.partnership, r.file_name) AS partnership, r.region, f.lemmas,
                    (SELECT max(t.score) FROM tags t WHERE t.passage_id = p.passage_id
                     AND t.label = ? AND t.assigned) AS tag_score
@@ -68,17 +69,19 @@ def matching(store: Store, filters: Filters, k: int) -> list[PartnershipAnswer]:
         [filters.label, json.dumps(_newest_matching(store, filters, k)), *params]).fetchall()
     shown_in = evidence_of(filters)
     by_report: dict[str, list[Hit]] = defaultdict(list)
+    goal: dict[str, Hit] = {}  # each report's goal statement, in reading order
     for row in rows:
         score = row["tag_score"] if filters.label else shown_in(row["lemmas"])
-        by_report[row["report_id"]].append(Hit(
-            row["passage_id"], row["report_id"], row["partnership"], row["region"],
-            row["section"], row["heading"], row["page"], row["text"], round(score, 4),
-            round(score, 4)))
+        hit = Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
+                  row["section"], row["heading"], row["page"], row["text"], round(score, 4),
+                  round(score, 4))
+        by_report[row["report_id"]].append(hit)
+        if row["section"] == GOAL_SECTION and row["kind"] != "header":
+            goal.setdefault(row["report_id"], hit)
     answers = []
-    for hits in by_report.values():
+    for rid, hits in by_report.items():
         shown = sorted((h for h in hits if h.score), key=lambda h: -h.score)[:PASSAGES_SHOWN]
-        stand_in = max(hits, key=lambda h: (h.section == GOAL_SECTION, len(h.text)))
-        chosen = shown or [stand_in]
+        chosen = shown or [goal.get(rid) or max(hits, key=lambda h: len(h.text))]
         answers.append(PartnershipAnswer(hits[0].partnership, hits[0].report_id,
                                          hits[0].region, 1.0, chosen))
     return answers
