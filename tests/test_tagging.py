@@ -38,6 +38,14 @@ def test_every_codebook_label_has_an_example_passage():
     assert all(label.examples for label in load_codebook().labels)
 
 
+def test_a_codebook_label_missing_a_required_field_is_named_in_the_error(tmp_path):
+    edited = tmp_path / "codebook.yaml"
+    edited.write_text("version: '2'\nlabels:\n  - id: issue.online_harm\n"
+                      "    name: Online harm\n    patterns: [social media]\n")
+    with pytest.raises(ReportmineError, match="label issue.online_harm has no 'definition'"):
+        load_codebook(str(edited))
+
+
 def _situations(text: str) -> list[str]:
     return [s.name for s in default_conventions().situations_in(nlp()(text))]
 

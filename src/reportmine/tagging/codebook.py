@@ -64,6 +64,9 @@ class Codebook:
         return frozenset(label.name.lower() for label in self.labels)
 
 
+REQUIRED = ("id", "name", "definition", "patterns")  # what every label must give
+
+
 def _default_path() -> Path:
     return Path(str(resources.files("reportmine") / "data" / "codebook.yaml"))
 
@@ -76,8 +79,15 @@ def load_codebook(path: str | None = None) -> Codebook:
         raw = yaml.safe_load(file.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as e:
         raise ReportmineError(f"cannot read codebook {file}: {e}") from e
+    if not isinstance(raw, dict) or "version" not in raw or not isinstance(raw.get("labels"), list):
+        raise ReportmineError(f"codebook {file} needs a 'version' and a list of 'labels'")
     labels = []
-    for item in raw.get("labels", []):
+    for n, item in enumerate(raw["labels"], start=1):
+        missing = [key for key in REQUIRED if not isinstance(item, dict) or not item.get(key)]
+        if missing:
+            which = item.get("id") if isinstance(item, dict) and item.get("id") else f"number {n}"
+            raise ReportmineError(f"codebook {file}: label {which} has no "
+                                  f"{', '.join(repr(key) for key in missing)}")
         labels.append(Label(
             id=item["id"], name=item["name"], definition=item["definition"],
             include=tuple(item.get("include") or ()), exclude=tuple(item.get("exclude") or ()),
