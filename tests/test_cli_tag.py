@@ -59,6 +59,19 @@ def test_eval_prints_per_label_metrics(db, tmp_path, capsys):
     assert "issue.information_sharing" in out and "micro" in out and "macro" in out
 
 
+def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, tmp_path, capsys):
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+                                              "passages": [{"text": TEXT, "labels": [
+                                                  "issue.information_sharing"]}]}]}))
+    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold), "--split", "test",
+                 "--model", "keyword", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["by_evidence"]["model"] == {"precision": None, "tags": 0}
+    codebook = result["by_evidence"]["codebook"]
+    assert codebook["tags"] >= 1 and codebook["precision"] == result["micro"]["precision"]
+
+
 def test_sections_carry_the_labels_and_top_scores_of_their_passages(db, capsys):
     assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
     assert main(["--db", str(db), "export", "passages", "--format", "jsonl"]) == 0

@@ -16,7 +16,8 @@ from reportmine.tagging.keywords import KeywordMatcher, default_matcher
 from reportmine.tagging.model import (HEADING_RULE_SCORE, PRIOR_RELIABILITY, TermReliability,
                                       TrainedTagger, as_written, blend, leave_one_report_out,
                                       training_set)
-from reportmine.tagging.tagger import KeywordTagger, PassageInput, Tag, apply_conventions
+from reportmine.tagging.tagger import (MODEL_EVIDENCE, KeywordTagger, PassageInput, Tag,
+                                       apply_conventions)
 from reportmine.errors import ReportmineError
 from reportmine.text import nlp, normalise
 
@@ -248,6 +249,23 @@ def test_trained_tags_have_scores_in_unit_range_and_evidence_when_assigned(train
     assert all(0.0 <= t.score <= 1.0 for t in tags)
     assigned = [t for t in tags if t.assigned]
     assert assigned and all(t.evidence for t in assigned)
+
+
+def test_tags_the_codebook_does_not_back_are_marked_as_the_models_alone(trained):
+    gold = json.loads(GOLD.read_text())
+    gold["reports"] = [r for r in gold["reports"] if r.get("split") == "test"]
+    passages, _, _ = training_set(gold, ("test",))
+    matcher = default_matcher()
+    model_only = [(p, t) for p, tags in zip(passages, trained.tag(passages))
+                  for t in tags if t.assigned and t.model_only]
+    assert model_only and all(e.startswith(MODEL_EVIDENCE) for _, t in model_only
+                              for e in t.evidence)
+    assert not any(t.label in matcher.evidence(p.text) for p, t in model_only)
+
+
+def test_a_tag_is_the_models_alone_only_when_all_its_evidence_is():
+    assert Tag("issue.workforce", 0.6, True, ["model: staff rota"]).model_only
+    assert not Tag("issue.workforce", 0.6, True, ["training", "model: staff rota"]).model_only
 
 
 def test_model_trained_on_another_codebook_version_is_refused(trained, tmp_path):

@@ -35,13 +35,17 @@ class Evaluation:
     n_matched: int
     reports: list[str] = field(default_factory=list)
     micro_f1_interval: tuple[float, float] = (0.0, 0.0)
+    # precision and count of the assigned tags the codebook backs, and of those
+    # the model's n-grams alone assigned: how far each kind of tag can be trusted
+    by_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"reports": self.reports, "n_gold_passages": self.n_gold,
                 "n_matched": self.n_matched, "micro": self.micro, "macro": self.macro,
                 "micro_f1_interval": list(self.micro_f1_interval),
                 "interval_level": LEVEL,
-                "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label}
+                "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label,
+                "by_evidence": self.by_evidence}
 
     def text(self) -> str:
         lines = [f"reports: {len(self.reports)}  gold passages: {self.n_gold}  "
@@ -56,7 +60,15 @@ class Evaluation:
         low, high = self.micro_f1_interval
         lines.append(f"micro-F1 {LEVEL:.0%} interval (bootstrap over {self.n_gold} passages): "
                      f"{low:.3f}-{high:.3f}")
+        lines.append(f"assigned tags backed by the codebook: {self.evidence_precision('codebook')}; "
+                     f"by the model's n-grams alone: {self.evidence_precision('model')}")
         return "\n".join(lines)
+
+    def evidence_precision(self, source: str) -> str:
+        """"precision 0.689 (212 tags)" for one kind of evidence ('codebook' or 'model')."""
+        m = self.by_evidence[source]
+        shown = "-" if m["precision"] is None else f"{m['precision']:.3f}"
+        return f"precision {shown} ({m['tags']} tags)"
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -90,6 +102,7 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
         raise ReportmineError(f"gold reports not ingested: {', '.join(missing[:5])} "
                               "(run 'reportmine ingest' on them first)")
     counts = {label: [0, 0, 0] for label in ids}  # tp, fp, fn
+    sources = {"codebook": [0, 0], "model": [0, 0]}  # assigned tags: correct, all
     n_gold = n_matched = 0
     per_passage: list[tuple[int, int, int]] = []
     for report in reports:
@@ -108,6 +121,11 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
                 n_matched += 1
                 pred = {t.label for t in predicted[m] if t.assigned}
             truth = set(with_implied(g.get("labels") or [])) & set(ids)
+            for t in predicted[m] if m is not None else []:
+                if t.assigned:
+                    source = sources["model" if t.model_only else "codebook"]
+                    source[0] += t.label in truth
+                    source[1] += 1
             per_passage.append((len(pred & truth), len(pred - truth), len(truth - pred)))
             for label in ids:
                 c = counts[label]
@@ -120,6 +138,8 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     macro = {k: round(sum(m[k] for m in macro_labels) / len(macro_labels), 4) if macro_labels
              else 0.0 for k in ("precision", "recall", "f1")}
     macro["n_labels"] = len(macro_labels)
+    by_evidence = {name: {"precision": round(right / n, 4) if n else None, "tags": n}
+                   for name, (right, n) in sources.items()}
     return Evaluation(per_label, micro, macro, n_gold, n_matched,
                       [file_name(r) for r in reports],
-                      interval(np.array(per_passage).reshape(-1, 3), micro_f1))
+                      interval(np.array(per_passage).reshape(-1, 3), micro_f1), by_evidence)

@@ -35,7 +35,7 @@ from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, load_codeboo
 from reportmine.tagging.context import PassageEvidence, gather_evidence, with_neighbours
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT
 from reportmine.tagging.keywords import no_label_passage
-from reportmine.tagging.tagger import PassageInput, Tag, apply_conventions
+from reportmine.tagging.tagger import MODEL_EVIDENCE, PassageInput, Tag, apply_conventions
 from reportmine.text import doc_words, nlp, normalise
 
 MODEL_VERSION = "trained-0.5"
@@ -240,8 +240,8 @@ class TrainedTagger:
                 terms = (e.rules.get(label, []) + e.text.get(label, [])
                          + [f"heading: {t}" for t in e.heading.get(label, [])])
                 if assigned and not terms:
-                    terms = as_written(p.text, e.doc or nlp()(p.text),
-                                       self._top_terms(x[i, :len(names)], names, j))
+                    terms = [MODEL_EVIDENCE + t for t in as_written(
+                        p.text, e.doc or nlp()(p.text), self._top_terms(x[i, :len(names)], names, j))]
                 tags.append(Tag(label, rounded[i][j], assigned, terms))
             out.append(apply_conventions(tags, p))
         return out

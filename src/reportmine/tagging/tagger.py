@@ -16,6 +16,9 @@ from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, Codebook, lo
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher, no_label_passage
 
 
+MODEL_EVIDENCE = "model: "  # marks words behind the model's n-grams, not codebook patterns
+
+
 @dataclass
 class Tag:
     """A label's score in [0, 1], whether it is assigned, and why."""
@@ -24,6 +27,12 @@ class Tag:
     score: float
     assigned: bool
     evidence: list[str] = field(default_factory=list)
+
+    @property
+    def model_only(self) -> bool:
+        """Whether nothing of the codebook (pattern, heading, convention rule)
+        backs the tag: the trained model's n-grams alone assigned it."""
+        return all(e.startswith(MODEL_EVIDENCE) for e in self.evidence)
 
 
 @dataclass
