@@ -41,32 +41,34 @@ def test_tag_fills_labels_and_scores_in_export(db, capsys):
     assert lead_in["labels"] == []
 
 
-def test_eval_prints_per_label_metrics(db, tmp_path, capsys):
-    gold = tmp_path / "gold.json"
-    gold.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+@pytest.fixture
+def gold(tmp_path) -> Path:
+    """The tiny report's one passage, coded with the label its words name."""
+    path = tmp_path / "gold.json"
+    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
                                               "passages": [{"text": TEXT, "labels": [
                                                   "issue.information_sharing"]}]}]}))
-    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold), "--split", "test",
-                 "--model", "keyword", "--format", "json"]) == 0
-    result = json.loads(capsys.readouterr().out)
+    return path
+
+
+def _keyword_eval(db: Path, gold: Path, capsys, *extra: str) -> str:
+    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold), "--model", "keyword",
+                 *extra]) == 0
+    return capsys.readouterr().out
+
+
+def test_eval_prints_per_label_metrics(db, gold, capsys):
+    result = json.loads(_keyword_eval(db, gold, capsys, "--split", "test", "--format", "json"))
     assert result["per_label"]["issue.information_sharing"]["recall"] == 1.0
     assert {"micro", "macro"} <= set(result)
     low, high = result["micro_f1_interval"]
     assert low <= result["micro"]["f1"] <= high
-    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold),
-                 "--model", "keyword"]) == 0
-    out = capsys.readouterr().out
+    out = _keyword_eval(db, gold, capsys)
     assert "issue.information_sharing" in out and "micro" in out and "macro" in out
 
 
-def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, tmp_path, capsys):
-    gold = tmp_path / "gold.json"
-    gold.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
-                                              "passages": [{"text": TEXT, "labels": [
-                                                  "issue.information_sharing"]}]}]}))
-    assert main(["--db", str(db), "eval", "tagging", "--gold", str(gold), "--split", "test",
-                 "--model", "keyword", "--format", "json"]) == 0
-    result = json.loads(capsys.readouterr().out)
+def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, gold, capsys):
+    result = json.loads(_keyword_eval(db, gold, capsys, "--split", "test", "--format", "json"))
     assert result["by_evidence"]["model"] == {"precision": None, "tags": 0}
     codebook = result["by_evidence"]["codebook"]
     assert codebook["tags"] >= 1 and codebook["precision"] == result["micro"]["precision"]
