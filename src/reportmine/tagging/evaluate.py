@@ -37,7 +37,7 @@ class Evaluation:
     micro_f1_interval: tuple[float, float] = (0.0, 0.0)
     # precision and count of the assigned tags the codebook backs, and of those
     # the model's n-grams alone assigned: how far each kind of tag can be trusted
-    by_evidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_evidence: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"reports": self.reports, "n_gold_passages": self.n_gold,
