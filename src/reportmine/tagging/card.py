@@ -33,22 +33,27 @@ def _table(results: dict[str, Evaluation]) -> list[str]:
     return lines
 
 
+def _trained(results: dict[str, Evaluation]) -> list[tuple[str, Evaluation]]:
+    """(split, evaluation) of the trained model's columns ("trained / real" -> "real")."""
+    return [(name.split("/")[-1].strip(), r) for name, r in results.items()
+            if name.startswith("trained")]
+
+
 def _target_status(results: dict[str, Evaluation]) -> str:
     """Which held-out evaluations of the trained model meet the targets."""
     parts = []
-    for name, r in results.items():
-        if name.startswith("trained"):
-            met = r.micro["f1"] >= TARGET_MICRO and r.macro["f1"] >= TARGET_MACRO
-            parts.append(f"{name.split('/')[-1].strip()}: {'met' if met else 'not met'} "
-                         f"(micro {r.micro['f1']:.3f}, macro {r.macro['f1']:.3f})")
+    for split, r in _trained(results):
+        met = r.micro["f1"] >= TARGET_MICRO and r.macro["f1"] >= TARGET_MACRO
+        parts.append(f"{split}: {'met' if met else 'not met'} "
+                     f"(micro {r.micro['f1']:.3f}, macro {r.macro['f1']:.3f})")
     return ("Held-out: " + "; ".join(parts) + ".") if parts else ""
 
 
 def _evidence_status(results: dict[str, Evaluation]) -> str:
     """How far tags the codebook does not back can be trusted, per held-out split."""
-    parts = [f"{name.split('/')[-1].strip()}: {r.evidence_precision('model')} against "
+    parts = [f"{split}: {r.evidence_precision('model')} against "
              f"{r.evidence_precision('codebook')} for codebook-backed tags"
-             for name, r in results.items() if name.startswith("trained")]
+             for split, r in _trained(results)]
     return (" Tags that no codebook pattern, sub-heading or convention backs (evidence "
             "`model: …`, the model's n-grams alone): " + "; ".join(parts) + ". Where they "
             "fall well below the codebook-backed tags, read them as suggestions.") if parts else ""

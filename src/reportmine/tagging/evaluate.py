@@ -116,16 +116,16 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
         predicted = tagger.tag(with_neighbours(rows))
         for g, m in zip(gold_passages, matched):
             n_gold += 1
+            truth = set(with_implied(g.get("labels") or [])) & set(ids)
             pred: set[str] = set()
             if m is not None:
                 n_matched += 1
-                pred = {t.label for t in predicted[m] if t.assigned}
-            truth = set(with_implied(g.get("labels") or [])) & set(ids)
-            for t in predicted[m] if m is not None else []:
-                if t.assigned:
-                    source = sources["model" if t.model_only else "codebook"]
-                    source[0] += t.label in truth
-                    source[1] += 1
+                for t in predicted[m]:
+                    if t.assigned:
+                        pred.add(t.label)
+                        source = sources["model" if t.model_only else "codebook"]
+                        source[0] += t.label in truth
+                        source[1] += 1
             per_passage.append((len(pred & truth), len(pred - truth), len(truth - pred)))
             for label in ids:
                 c = counts[label]
