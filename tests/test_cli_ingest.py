@@ -228,3 +228,22 @@ def test_progress_bar_is_drawn_only_on_a_terminal(tmp_path, capsys, monkeypatch)
     monkeypatch.setattr(sys, "stderr", terminal)
     ingest(tmp_path / "b.db", str(tmp_path / "north.pdf"))
     assert "[##############################] 1/1 north.pdf" in terminal.getvalue()
+
+
+def test_kill_from_another_thread_survives_the_worker_closing_meanwhile():
+    worker = ParserWorker()
+
+    class ClosingProcess:
+        """Is closed by the worker's own thread between kill()'s look and its act."""
+        killed = False
+
+        def is_alive(self) -> bool:
+            worker.proc = None
+            return True
+
+        def kill(self) -> None:
+            self.killed = True
+
+    proc = worker.proc = ClosingProcess()
+    worker.kill()
+    assert proc.killed

@@ -158,6 +158,13 @@ class ParserWorker:
                 return False
         return True
 
+    def kill(self) -> None:
+        """Kill the process at once. Called from another thread while this
+        worker's own thread may be closing it, so `proc` is read only once."""
+        proc = self.proc
+        if proc is not None and proc.is_alive():
+            proc.kill()
+
     def close(self) -> None:
         """Stop the worker, politely if it is idle, by force if not."""
         if self.proc is not None:

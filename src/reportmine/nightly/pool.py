@@ -47,8 +47,7 @@ class ParsePool:
         self.stop.set()
         with self.lock:
             for worker in self.workers:
-                if worker.proc is not None and worker.proc.is_alive():
-                    worker.proc.kill()
+                worker.kill()
 
     def __enter__(self) -> ParsePool:
         return self
