@@ -154,6 +154,11 @@ def test_question_nothing_answers_gets_no_partnerships(store):
     assert "\n" not in answer.text()
 
 
+def test_question_met_by_halves_in_different_reports_gets_no_partnerships(store):
+    # 'strategy' is in one report's passage, 'hospital trust' in another's: none answers
+    assert ask(store, "Which areas wrote a strategy for the hospital trust?").answers == []
+
+
 def test_answer_names_the_question_words_no_report_uses(store):
     answer = ask(store, "How was group reflective supervision for exhausted staff introduced in prisons?")
     assert answer.answers and answer.absent_words == ["prisons"]

@@ -22,7 +22,7 @@ from reportmine.text import only_a_verb
 RELATIVE_TO_BEST = 0.65  # a partnership's evidence against the best partnership's
 SUPPORTING_PASSAGES = 2  # next-best passages that add to a partnership's evidence
 SUPPORTING_WEIGHT = 0.1  # ... each at this share of its score
-MIN_BEST_SCORE = 0.42    # below this even the best match is a weak one: abstain
+MIN_BEST_SCORE = 0.5     # below this even the best match is a weak one: abstain
 UNKNOWN_SHARE = 0.5      # the corpus never uses this share of the question's content: abstain
 MAX_PASSAGES = 3
 PASSAGE_RELATIVE = 0.8   # further passages must score this close to the partnership's best
