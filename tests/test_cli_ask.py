@@ -115,3 +115,19 @@ def test_eval_ask_scores_gold_questions(db, tmp_path, capsys):
     assert (result["recall_interval"], result["precision_interval"]) == ([1.0, 1.0], [0.5, 0.5])
     code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", str(gold))
     assert "recall 1.000" in out and "precision 0.500" in out
+
+
+def test_eval_ask_counts_partnerships_named_when_no_stored_report_answers(db, tmp_path,
+                                                                          capsys):
+    gold = tmp_path / "gold.json"
+    absent = {"file_stem": "elsewhere", "file_name": "elsewhere.pdf",
+              "metadata": {"partnership": "Elsewhere Partnership"}}
+    stored = {"file_stem": "amberley", "file_name": AMBERLEY.file_name,
+              "metadata": {"partnership": AMBERLEY.metadata.partnership}}
+    gold.write_text(json.dumps({"reports": [stored, absent], "questions": [
+        {"q": QUESTION, "partnerships": [AMBERLEY.metadata.partnership]},
+        {"q": QUESTION, "partnerships": ["Elsewhere Partnership"]}]}))
+    code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", str(gold), "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and result["n_should_abstain"] == 1
+    assert result["abstained"] == 0 and result["named_when_none_answers"] == 2

@@ -62,6 +62,8 @@ class AskEvaluation:
                 "precision": round(correct / predicted, 4) if predicted else 0.0,
                 "top_passage": round(tops / correct, 4) if correct else 0.0,
                 "abstained": sum(not q.predicted for q in self.abstain),
+                # partnerships named for those questions: every one a wrong answer
+                "named_when_none_answers": sum(len(q.predicted) for q in self.abstain),
                 "recall_interval": interval(counts, lambda t: ratio(t[:, 0], t[:, 2])),
                 "precision_interval": interval(counts, lambda t: ratio(t[:, 0], t[:, 1])),
                 "interval_level": LEVEL}
@@ -80,7 +82,9 @@ class AskEvaluation:
                  f"{m['recall_interval'][0]:.3f}-{m['recall_interval'][1]:.3f}, precision "
                  f"{m['precision_interval'][0]:.3f}-{m['precision_interval'][1]:.3f}",
                  f"questions with no partnership in the database: {len(self.abstain)}, "
-                 f"abstained on {m['abstained']}"]
+                 f"abstained on {m['abstained']}"
+                 + (f" (the others named {m['named_when_none_answers']} partnerships)"
+                    if m["named_when_none_answers"] else "")]
         for q in self.questions:
             missed = sorted(set(q.gold) - set(q.predicted))
             extra = sorted(set(q.predicted) - set(q.gold))
