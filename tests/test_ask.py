@@ -52,6 +52,27 @@ def test_a_request_verb_opening_the_question_is_not_its_topic():
     assert "list" in parse_question("Which areas kept a list of children at risk?").terms
 
 
+def test_asking_for_evidence_or_examples_is_not_the_topic():
+    assert parse_question("Find evidence of young people writing the strategy").terms == [
+        "young", "people", "write", "strategy"]
+    assert parse_question("Show me any examples of peer mentoring").terms == ["peer", "mentor"]
+    assert parse_question("What evidence of impact did areas find?").terms == [
+        "evidence", "impact"]
+
+
+def test_words_about_what_reports_say_are_not_the_topic():
+    for question in ("Are there any reports that mention merging panels?",
+                     "In which reports is merging panels discussed?",
+                     "Summarise what the reports note about merging panels"):
+        assert parse_question(question).terms == ["merge", "panel"]
+
+
+def test_which_local_authorities_asks_for_areas_not_about_authorities():
+    assert parse_question("Which local authorities merged panels?").terms == ["merge", "panel"]
+    assert "authority" in parse_question("Which areas briefed the local authority "
+                                         "designated officer?").terms
+
+
 def test_name_after_a_request_verb_still_names_a_partnership():
     query = parse_question("Show Hull's work on data", lambda word: word == "Hull")
     assert query.filters.partnership == "Hull" and query.terms == ["work", "datum"]

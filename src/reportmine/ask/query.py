@@ -51,9 +51,13 @@ _DELIVERY = re.compile(
     rf"|\b(digital|online|virtual|face-to-face|in-person|mixed)\s+(?:delivery\s+)?{_PROJECT}\b"
     rf"|\b(mixed)\s+delivery\b", re.I)
 _SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
-# a question opening with a request ("List the small projects ...", "Show me ...")
-# asks for what follows; the request verb is not its topic
-_REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify)\b(?:\s+me\b)?", re.I)
+# a question opening with a request ("List the small projects ...", "Show me ...",
+# "Find evidence of ...") asks for what follows; the request is not its topic
+_REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\b(?:\s+me\b)?"
+                      r"(?:\s+(?:any\s+|some\s+)?(?:evidence|examples?|instances?)\s+(?:of|that)\b)?",
+                      re.I)
+# "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
+_WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b", re.I)
 _REGION = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, REGIONS)) + r")\b"
                      r"(?:\s+region)?", re.I)
 
@@ -69,6 +73,7 @@ too under until up us use used using very via was we were what whatever when whe
 which while who whom whose why will with within would you your 's s find found describe
 report project programme anyone somebody someone rather particular particularly especially
 kind type example various different way able try instead already like
+mention discuss talk know show note highlight explain summarise summarize summary document
 """.split())
 
 _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -135,6 +140,7 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
         if value is not None:
             found[key] = value
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
+    text = _WHICH_AREAS.sub(r"\1", text)
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
     alternatives = [group for group in ([w for w in map(content_words, items) if w]
