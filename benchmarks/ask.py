@@ -30,13 +30,13 @@ sys.path.insert(0, str(ROOT / "src"))
 from reportmine.ask import ask  # noqa: E402
 from reportmine.ask.index import SENTENCE_BREAK, refresh, sentence_lemmas  # noqa: E402
 from reportmine.cli import main as cli  # noqa: E402
+from reportmine.regions import REGIONS as ENGLISH_REGIONS  # noqa: E402
 from reportmine.store import Store  # noqa: E402
 from reportmine.text import sentences  # noqa: E402
 
 CACHE = ROOT / "benchmarks" / ".cache"
 REAL = ROOT.parent / "shared" / "corpus" / "real"
-REGIONS = ("North East", "North West", "Yorkshire and The Humber", "East Midlands",
-           "West Midlands", "East of England", "London", "South East", "South West")
+REGIONS = tuple(dict.fromkeys(ENGLISH_REGIONS.values()))
 SIZES = ("Small", "Standard", "Large", "Regional")
 METHODS = ("Theory of change", "Appreciative inquiry", "Action learning", "Systems mapping",
            "Peer review", "Co-production")

@@ -39,6 +39,24 @@ def test_size_methodology_delivery_and_year_in_question_become_filters():
     assert query.terms == ["work", "transition"]
 
 
+def test_region_written_with_a_hyphen_or_in_part_is_still_a_filter():
+    for question, region in (("What did partnerships in the north-east learn about panels?",
+                              "North East"),
+                             ("What did the South-West areas learn about panels?", "South West"),
+                             ("What did areas in the Humber learn about panels?",
+                              "Yorkshire and The Humber")):
+        query = parse_question(question)
+        assert query.filters.region == region and query.terms == ["panel"]
+
+
+def test_other_spellings_of_a_methodology_are_the_same_filter():
+    for question in ("Which projects used appreciative enquiry?",
+                     "Which projects used Appreciative Inquiry?"):
+        assert parse_question(question).filters.methodology == "appreciative inquiry"
+    assert parse_question("Which projects using coproduction worked on voice?"
+                          ).filters.methodology == "co-production"
+
+
 def test_delivery_as_topic_is_not_a_filter():
     query = parse_question("How did online delivery affect the projects?")
     assert query.filters.delivery is None
@@ -161,6 +179,15 @@ def test_since_keeps_projects_commenced_that_year_or_later(store):
 
 def test_label_filter_needs_an_assigned_tag(store):
     assert ask(store, MERGER_QUESTION, label="issue.transitions").answers == []
+
+
+def test_region_a_report_writes_with_a_hyphen_matches_the_region(tmp_path):
+    hyphenated = one_passage("Ormley Partnership", "section.disruption", "Ormley merged its "
+                             "exploitation panel with the neighbouring Westby panel in 2021.")
+    hyphenated.metadata.region = "North-East"
+    with Store.open(build(tmp_path / "rm.db", [AMBERLEY, CORRIE, DUNMORE, hyphenated])) as s:
+        answer = ask(s, MERGER_QUESTION, region="North East")
+    assert "Ormley Partnership" in {a.partnership for a in answer.answers}
 
 
 def test_unknown_label_is_an_error(store):

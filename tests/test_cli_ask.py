@@ -89,6 +89,21 @@ def test_unknown_label_is_a_one_line_error(db, capsys):
     assert err.count("\n") == 1
 
 
+def test_region_flag_is_read_however_the_region_is_written(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "ask", QUESTION, "--region", "north-east",
+                       "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["filters"] == {"region": "North East"}
+    assert {a["partnership"] for a in data["answers"]} == {AMBERLEY.metadata.partnership}
+
+
+def test_unknown_region_flag_is_a_one_line_error(db, capsys):
+    code, out, err = run(capsys, "--db", db, "ask", QUESTION, "--region", "Narnia")
+    assert code == 1 and out == ""
+    assert err.startswith("reportmine: error: unknown region 'Narnia' (regions: ")
+    assert err.count("\n") == 1
+
+
 @pytest.mark.parametrize("flag, value", [("--since", "21"), ("--k", "0")])
 def test_bad_flag_values_are_usage_errors(db, capsys, flag, value):
     code, _, err = run(capsys, "--db", db, "ask", QUESTION, flag, value)

@@ -102,6 +102,13 @@ def test_region_and_partnership_filters_select_reports(db, comparison):
     assert [row.partnership for row in by_name.rows] == [name]
 
 
+def test_region_filter_reads_the_region_however_written(db, comparison):
+    region = comparison.rows[0].region
+    with Store.open(db, create=False) as store:
+        by_region = compare(store, regions=[region.lower().replace(" ", "-")])
+    assert {row.region for row in by_region.rows} == {region}
+
+
 def test_unknown_label_or_empty_selection_is_an_error(db):
     with Store.open(db, create=False) as store:
         with pytest.raises(ReportmineError, match="unknown label id 'issue.nope'"):

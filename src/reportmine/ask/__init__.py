@@ -18,6 +18,7 @@ from reportmine.ask.listing import matching
 from reportmine.ask.query import Query, parse_question
 from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist
 from reportmine.errors import ReportmineError
+from reportmine.regions import REGIONS, canonical_region
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook
 
@@ -34,6 +35,8 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
         raise ReportmineError(f"unknown label '{label}' (see CODEBOOK.md for label ids)")
     if k < 1:
         raise ReportmineError(f"k must be at least 1, not {k}")
+    if region is not None:
+        region = _known_region(store, region)
     refresh(store)
     query = parse_question(question, lambda word: _names_partnership(store, word),
                            region=region, label=label, partnership=partnership, since=since)
@@ -49,6 +52,18 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
         return Answer(question, query.filters, absent_words=absent)
     hits = score(store, shortlist(store, query, found), query, found, labels)
     return Answer(question, query.filters, group(hits, k, evidence_sections(query)), absent)
+
+
+def _known_region(store: Store, region: str) -> str:
+    """The region as filters compare it: one of the English regions, however
+    written, or a region some stored report gives; else a clear error."""
+    name = canonical_region(region)
+    stored = {row[0] for row in store.conn.execute(
+        "SELECT DISTINCT region FROM current_reports WHERE region IS NOT NULL")}
+    if name in REGIONS.values() or name.casefold() in {r.casefold() for r in stored}:
+        return name
+    raise ReportmineError(f"unknown region '{region}' (regions: "
+                          f"{', '.join(sorted(set(REGIONS.values()) | stored))})")
 
 
 def _names_partnership(store: Store, word: str) -> bool:

@@ -15,32 +15,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportmine.ask.index import tokens
+from reportmine.regions import REGIONS, spaced
 from reportmine.text import normalise
 
-# The nine English regions, longest first so "East of England" wins over "East".
-REGIONS: dict[str, str] = {
-    "yorkshire and the humber": "Yorkshire and The Humber",
-    "yorkshire and humber": "Yorkshire and The Humber",
-    "east of england": "East of England",
-    "east midlands": "East Midlands",
-    "west midlands": "West Midlands",
-    "north east": "North East",
-    "north west": "North West",
-    "south east": "South East",
-    "south west": "South West",
-    "yorkshire": "Yorkshire and The Humber",
-    "london": "London",
-}
 SIZES = ("small", "standard", "large", "regional")
 METHODOLOGIES = ("theory of change", "appreciative inquiry", "action learning", "systems mapping",
                  "systems leadership", "peer review", "co-production")
+# other spellings of a methodology, as the methodology they name
+METHOD_SPELLINGS = {"appreciative enquiry": "appreciative inquiry", "coproduction": "co-production",
+                    "co production": "co-production"}
+_METHODS = "|".join(map(re.escape, (*METHODOLOGIES, *METHOD_SPELLINGS)))
 
 _PROJECT = r"(?:bsps?|projects?|support projects?|partnerships?)"
 _SIZE = re.compile(rf"\b({'|'.join(SIZES)})\s+(?:sized?\s+)?{_PROJECT}\b", re.I)
 _METHOD = re.compile(
     rf"\b(?:using|used|uses|with|via|through|adopting|adopted|following|followed)\s+(?:an?\s+|the\s+)?"
-    rf"({'|'.join(map(re.escape, METHODOLOGIES))})\b"
-    rf"|\b({'|'.join(map(re.escape, METHODOLOGIES))})\s+(?:methodology|method|approach|{_PROJECT})\b",
+    rf"({_METHODS})\b"
+    rf"|\b({_METHODS})\s+(?:methodology|method|approach|{_PROJECT})\b",
     re.I)
 # how a delivery mode is said, as lemma phrases ("face-to-face" is "face to face")
 DELIVERY_PHRASES = {"digital": ("online", "digital", "digitally", "virtual", "virtually"),
@@ -58,7 +49,9 @@ _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\
                       re.I)
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b", re.I)
-_REGION = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, REGIONS)) + r")\b"
+# a region as written: any case, words apart by spaces or hyphens ("north-east")
+_REGION = re.compile(r"\b(?:the\s+)?("
+                     + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS) + r")\b"
                      r"(?:\s+region)?", re.I)
 
 # Words of the question's frame rather than its topic.
@@ -125,10 +118,10 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
     partnership's name; a capitalised one in the question names a partnership."""
     text = question[:MAX_QUESTION_CHARS]
     found: dict[str, Any] = {}
-    text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[m.group(1).lower()]))
+    text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[spaced(m.group(1))]))
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
-    text = _take(_METHOD, text,
-                 lambda m: found.setdefault("methodology", (m.group(1) or m.group(2)).lower()))
+    text = _take(_METHOD, text, lambda m: found.setdefault("methodology", _methodology(
+        m.group(1) or m.group(2))))
     text = _take(_DELIVERY, text, lambda m: found.setdefault(
         "delivery", _delivery_of(next(g for g in m.groups() if g))))
     text = _take(_SINCE, text, lambda m: found.setdefault("since", int(m.group(1))))
@@ -147,6 +140,12 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
                                         for items in _or_lists(text)) if len(group) > 1]
     return Query(question=question, terms=terms, filters=Filters(**found), lemmas=lemmas,
                  alternatives=alternatives)
+
+
+def _methodology(written: str) -> str:
+    """The methodology a spelling names ("Appreciative enquiry" -> "appreciative inquiry")."""
+    name = spaced(written)
+    return METHOD_SPELLINGS.get(name, name)
 
 
 def as_written(question: str, term: str) -> str:

@@ -198,8 +198,8 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     """SQL conditions on reports r and passages p, with bound parameters only."""
     clauses: list[str] = []
     params: list[Any] = []
-    if filters.region:
-        clauses.append("lower(r.region) = lower(?)")
+    if filters.region:  # "North-East" in a report's details is the North East
+        clauses.append("lower(replace(r.region, '-', ' ')) = lower(?)")
         params.append(filters.region)
     if filters.size:
         clauses.append("lower(r.size) = lower(?)")

@@ -18,6 +18,7 @@ from reportmine.compare.sentences import (Sentence, current_reports, load_passag
 from reportmine.compare.shared import SharedPoint, find_learning, shared_learning
 from reportmine.compare.transfer import transferable_learning
 from reportmine.errors import ReportmineError
+from reportmine.regions import canonical_region
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook
 
@@ -124,8 +125,9 @@ def _select(reports: list[dict[str, Any]], regions: Sequence[str] | None,
     if not reports:
         raise ReportmineError("no current reports to compare (run 'reportmine ingest' first)")
     if regions:
-        wanted = {r.casefold() for r in regions}
-        reports = [r for r in reports if (r.get("region") or "").casefold() in wanted]
+        wanted = {canonical_region(r).casefold() for r in regions}
+        reports = [r for r in reports
+                   if canonical_region(r.get("region") or "").casefold() in wanted]
         if not reports:
             raise ReportmineError(f"no current report in region {', '.join(regions)}")
     if partnerships:
