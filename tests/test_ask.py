@@ -127,6 +127,33 @@ def test_capitalised_partnership_name_becomes_filter():
     assert query.terms == ["supervision"]
 
 
+def _name_word_of(*names: str):
+    words = {w for name in names for w in name.lower().replace("-", " ").split()}
+    return lambda word: word.lower() in words
+
+
+def test_a_partnership_named_in_several_words_leaves_none_of_them_to_search():
+    named = _name_word_of("Hartlepool & Stockton-on-Tees Safeguarding Children's Partnership")
+    for question in ("What did Hartlepool and Stockton learn about data?",
+                     "What did Hartlepool & Stockton-on-Tees say about data?"):
+        query = parse_question(question, named)
+        assert query.filters.partnership == "Hartlepool" and query.terms == ["datum"]
+
+
+def test_a_partnership_named_first_in_the_question_is_still_a_filter():
+    query = parse_question("Hull: what did they learn about data?", _name_word_of("Hull"))
+    assert query.filters.partnership == "Hull" and query.terms == ["datum"]
+
+
+def test_a_region_that_begins_a_partnership_name_is_not_a_region_filter():
+    named = _name_word_of("North East Lincolnshire Safeguarding Children Partnership")
+    query = parse_question("What did North East Lincolnshire learn about panels?", named)
+    assert query.filters.region is None
+    assert query.filters.partnership == "Lincolnshire" and query.terms == ["panel"]
+    query = parse_question("What did partnerships in the North East learn about panels?", named)
+    assert query.filters.region == "North East" and query.filters.partnership is None
+
+
 def test_flags_override_the_question():
     query = parse_question("What happened in London?", region="North East")
     assert query.filters.region == "North East"

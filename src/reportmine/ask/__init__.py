@@ -67,8 +67,14 @@ def _known_region(store: Store, region: str) -> str:
 
 
 def _names_partnership(store: Store, word: str) -> bool:
-    """Whether `word` is a whole word of some current report's partnership name."""
+    """Whether `word` is a whole word of some current report's partnership name,
+    or a part of a hyphenated one ("Stockton" of "Stockton-on-Tees")."""
     rows = store.conn.execute(
         "SELECT DISTINCT partnership FROM current_reports WHERE instr(lower(partnership), ?) > 0",
         (word.lower(),))
-    return any(word.lower() in re.findall(r"[\w&-]+", name.lower()) for (name,) in rows)
+    return any(word.lower() in _name_words(name) for (name,) in rows)
+
+
+def _name_words(name: str) -> set[str]:
+    whole = re.findall(r"[\w&'’-]+", name.lower())
+    return {*whole, *(part for w in whole for part in w.split("-"))}

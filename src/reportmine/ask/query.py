@@ -118,17 +118,16 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
     partnership's name; a capitalised one in the question names a partnership."""
     text = question[:MAX_QUESTION_CHARS]
     found: dict[str, Any] = {}
-    text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[spaced(m.group(1))]))
+    text = _take_region(text, found, is_partnership_word)
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
     text = _take(_METHOD, text, lambda m: found.setdefault("methodology", _methodology(
         m.group(1) or m.group(2))))
     text = _take(_DELIVERY, text, lambda m: found.setdefault(
         "delivery", _delivery_of(next(g for g in m.groups() if g))))
     text = _take(_SINCE, text, lambda m: found.setdefault("since", int(m.group(1))))
-    name = _mentioned_partnership(text, is_partnership_word) if is_partnership_word else None
-    if name:
-        found["partnership"] = name
-        text = re.sub(rf"\b{re.escape(name)}(?:'s)?\b", " ", text, flags=re.I)
+    named = _named_partnership(text, is_partnership_word) if is_partnership_word else None
+    if named:
+        found["partnership"], text = named
     for key, value in flags.items():
         if value is not None:
             found[key] = value
@@ -249,16 +248,72 @@ def _take(pattern: re.Pattern[str], text: str, on_match: Any) -> str:
 NAME_FILLER = frozenset("""safeguarding children children's childrens partnership partnerships
 board and the of for s scp lscp lscb young people council city county borough north south
 east west upon""".split())
+# words that join the words of one name ("Hartlepool & Stockton", "Redcar and Cleveland")
+NAME_JOINERS = frozenset({"&", "and", "of", "on", "upon", "under"})
+_NAME_TOKEN = re.compile(r"[^\W_][\w'’]*(?:-[\w'’]+)*|&")
+_NEXT_WORD = re.compile(r"\s+([^\W_][\w'’]*(?:-[\w'’]+)*)")
 
 
-def _mentioned_partnership(text: str, is_partnership_word: Callable[[str], bool]) -> str | None:
-    """The first capitalised word (not the question's first word) that belongs
-    to a stored partnership's name and is not a generic word of such names."""
-    words = re.findall(r"(?<![\w'])([A-Z][\w&-]+)", text)
-    if words and text.lstrip().startswith(words[0]):
-        words = words[1:]
-    for word in words:
-        low = word.lower()
-        if low not in NAME_FILLER and low not in STOPWORDS and is_partnership_word(word):
-            return word
-    return None
+def _take_region(text: str, found: dict[str, Any],
+                 is_partnership_word: Callable[[str], bool] | None) -> str:
+    """Record the first region the text names and remove every region it
+    names, except a region that begins a stored partnership's name ("North
+    East Lincolnshire": the next word belongs to a name)."""
+    kept, last = [], 0
+    for match in _REGION.finditer(text):
+        after = _NEXT_WORD.match(text, match.end())
+        if after and is_partnership_word and _names_part(after.group(1), is_partnership_word,
+                                                         filler=False):
+            continue
+        found.setdefault("region", REGIONS[spaced(match.group(1))])
+        kept.append(text[last:match.start()])
+        last = match.end()
+    return " ".join([*kept, text[last:]])
+
+
+def _names_part(token: str, is_partnership_word: Callable[[str], bool], filler: bool) -> bool:
+    """A capitalised word of a stored partnership's name (possessive 's aside,
+    a hyphenated word by its first part); words every name has count only
+    where `filler`."""
+    word = re.sub(r"['’]s$", "", token)
+    if not word[:1].isupper() or word.lower() in STOPWORDS - NAME_FILLER:
+        return False
+    return (filler or word.lower() not in NAME_FILLER) and (
+        is_partnership_word(word) or is_partnership_word(word.split("-")[0]))
+
+
+def _named_partnership(text: str, is_partnership_word: Callable[[str], bool]
+                       ) -> tuple[str, str] | None:
+    """The partnership the question names and the question without the name.
+
+    The name is the first capitalised word, not one every name has, of a
+    stored partnership's name; the capitalised name words around it go with
+    it ("North East Lincolnshire", "Hartlepool and Stockton-on-Tees"), so
+    they are not searched for."""
+    tokens = list(_NAME_TOKEN.finditer(text))
+    anchor = next((i for i, t in enumerate(tokens)
+                   if _names_part(t.group(), is_partnership_word, filler=False)), None)
+    if anchor is None:
+        return None
+
+    def joins(a: int, b: int) -> bool:  # tokens a < b are adjacent words of one name
+        return 0 <= a and b < len(tokens) and not text[tokens[a].end():tokens[b].start()].strip()
+
+    def extends(i: int, step: int) -> int:
+        """How far the name runs from token i in direction `step` (+1 or -1)."""
+        while True:
+            nxt = i + step
+            if joins(min(i, nxt), max(i, nxt)) and _names_part(
+                    tokens[nxt].group(), is_partnership_word, filler=True):
+                i = nxt
+            elif (joins(min(i, nxt), max(i, nxt)) and tokens[nxt].group().lower() in NAME_JOINERS
+                  and joins(min(nxt, nxt + step), max(nxt, nxt + step))
+                  and _names_part(tokens[nxt + step].group(), is_partnership_word, filler=True)):
+                i = nxt + step
+            else:
+                return i
+
+    start, end = extends(anchor, -1), extends(anchor, +1)
+    name = re.sub(r"['’]s$", "", tokens[anchor].group())
+    rest = text[:tokens[start].start()] + " " + text[tokens[end].end():]
+    return name, re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", rest, flags=re.I)
