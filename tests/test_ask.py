@@ -198,6 +198,11 @@ def test_filter_batches_grow_as_the_pass_rate_falls():
         < retrieve._batch_size(100, 0.0)
 
 
+def test_after_a_year_means_from_the_next_year():
+    assert parse_question("Which projects after 2020 worked on panels?").filters.since == 2021
+    assert parse_question("Which projects from 2020 worked on panels?").filters.since == 2020
+
+
 def test_since_keeps_projects_commenced_that_year_or_later(store):
     answer = ask(store, MERGER_QUESTION + " since 2022")
     assert answer.filters.since == 2022

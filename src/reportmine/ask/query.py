@@ -41,7 +41,7 @@ _DELIVERY = re.compile(
     rf"\bdelivered\s+(digitally|online|virtually|face[- ]to[- ]face|in[- ]person)\b"
     rf"|\b(digital|online|virtual|face-to-face|in-person|mixed)\s+(?:delivery\s+)?{_PROJECT}\b"
     rf"|\b(mixed)\s+delivery\b", re.I)
-_SINCE = re.compile(r"\b(?:since|from|after)\s+((?:19|20)\d\d)\b", re.I)
+_SINCE = re.compile(r"\b(since|from|after)\s+((?:19|20)\d\d)\b", re.I)
 # a question opening with a request ("List the small projects ...", "Show me ...",
 # "Find evidence of ...") asks for what follows; the request is not its topic
 _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\b(?:\s+me\b)?"
@@ -124,7 +124,8 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
         m.group(1) or m.group(2))))
     text = _take(_DELIVERY, text, lambda m: found.setdefault(
         "delivery", _delivery_of(next(g for g in m.groups() if g))))
-    text = _take(_SINCE, text, lambda m: found.setdefault("since", int(m.group(1))))
+    text = _take(_SINCE, text, lambda m: found.setdefault(  # after 2020: 2021 on
+        "since", int(m.group(2)) + (m.group(1).lower() == "after")))
     named = _named_partnership(text, is_partnership_word) if is_partnership_word else None
     if named:
         found["partnership"], text = named
