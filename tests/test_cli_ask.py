@@ -33,6 +33,15 @@ def test_json_answer_has_the_documented_shape(db, capsys):
     assert set(passage) == {"passage_id", "text", "section", "page", "score"}
 
 
+def test_json_filters_list_the_partnerships_a_question_names(db, capsys):
+    code, out, _ = run(capsys, "--db", db, "ask", "What did Amberley and Dunmore say about "
+                       "their exploitation panel?", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["filters"] == {"partnerships": ["Amberley", "Dunmore"]}
+    assert {a["partnership"] for a in data["answers"]} == {AMBERLEY.metadata.partnership,
+                                                           DUNMORE.metadata.partnership}
+
+
 def test_text_answer_has_partnership_headers_and_citations(db, capsys):
     code, out, _ = run(capsys, "--db", db, "ask", QUESTION)
     assert code == 0

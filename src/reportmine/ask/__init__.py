@@ -10,6 +10,7 @@ help (see README), so it is not part of the path.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from reportmine.ask.answer import Answer, PartnershipAnswer, absent_words, group, unanswerable
 from reportmine.ask.expand import question_labels
@@ -38,7 +39,7 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     if region is not None:
         region = _known_region(store, region)
     refresh(store)
-    query = parse_question(question, lambda word: _names_partnership(store, word),
+    query = parse_question(question, lambda words: _names_partnership(store, words),
                            region=region, label=label, partnership=partnership, since=since)
     if not query.terms and query.filters.as_dict():
         return Answer(question, query.filters, matching(store, query.filters, k),
@@ -51,7 +52,8 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     if unanswerable(found, query.lemmas):
         return Answer(question, query.filters, absent_words=absent)
     hits = score(store, shortlist(store, query, found), query, found, labels)
-    return Answer(question, query.filters, group(hits, k, evidence_sections(query)), absent)
+    answers = group(hits, k, evidence_sections(query), every=bool(query.filters.partnerships))
+    return Answer(question, query.filters, answers, absent)
 
 
 def _known_region(store: Store, region: str) -> str:
@@ -66,13 +68,17 @@ def _known_region(store: Store, region: str) -> str:
                           f"{', '.join(sorted(set(REGIONS.values()) | stored))})")
 
 
-def _names_partnership(store: Store, word: str) -> bool:
-    """Whether `word` is a whole word of some current report's partnership name,
-    or a part of a hyphenated one ("Stockton" of "Stockton-on-Tees")."""
+def _names_partnership(store: Store, words: Sequence[str]) -> bool:
+    """Whether some current report's partnership name has all of `words`,
+    each as a whole word or a part of a hyphenated one ("Stockton" of
+    "Stockton-on-Tees")."""
+    wanted = {w.lower() for w in words}
+    if not wanted:
+        return False
     rows = store.conn.execute(
         "SELECT DISTINCT partnership FROM current_reports WHERE instr(lower(partnership), ?) > 0",
-        (word.lower(),))
-    return any(word.lower() in _name_words(name) for (name,) in rows)
+        (min(wanted, key=len),))
+    return any(wanted <= _name_words(name) for (name,) in rows)
 
 
 def _name_words(name: str) -> set[str]:

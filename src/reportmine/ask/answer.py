@@ -109,7 +109,8 @@ class Answer:
 
 
 def _describe(filters: Filters) -> str:
-    return ", ".join(f"{k}={v}" for k, v in filters.as_dict().items())
+    return ", ".join(f"{k}={' or '.join(v) if isinstance(v, tuple) else v}"
+                     for k, v in filters.as_dict().items())
 
 
 def _shown_score(hit: Hit, evidence: frozenset[str]) -> float:
@@ -149,14 +150,16 @@ def evidence_score(report_hits: list[Hit]) -> float:
                  / (1 + SUPPORTING_WEIGHT * SUPPORTING_PASSAGES), 4)
 
 
-def group(hits: list[Hit], k: int,
-          evidence: frozenset[str] = frozenset()) -> list[PartnershipAnswer]:
+def group(hits: list[Hit], k: int, evidence: frozenset[str] = frozenset(),
+          every: bool = False) -> list[PartnershipAnswer]:
     """Best passages per report for the qualifying reports, best report first.
 
     Within a partnership, passages of the `evidence` sections (where a report
     says what changed) are shown first unless they score under
     OTHER_SECTIONS_DISCOUNT of another passage; the partnership's own score
-    is its evidence (`evidence_score`)."""
+    is its evidence (`evidence_score`). With `every` (the question named the
+    partnerships it wants), each report with a hit qualifies, however far
+    behind the best."""
     by_report: dict[str, list[Hit]] = {}
     for hit in hits:  # hits come best first
         by_report.setdefault(hit.report_id, []).append(hit)
@@ -168,7 +171,7 @@ def group(hits: list[Hit], k: int,
     top = max(weight.values())
     answers = []
     for rid, report_hits in by_report.items():
-        if weight[rid] < RELATIVE_TO_BEST * top:
+        if weight[rid] < RELATIVE_TO_BEST * top and not every:
             continue
         best = report_hits[0]
         shown = sorted(report_hits, key=lambda h: -_shown_score(h, evidence))

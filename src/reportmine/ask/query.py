@@ -10,7 +10,7 @@ question uses ("which areas", "what did partnerships learn").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,7 +54,8 @@ _REGION = re.compile(r"\b(?:the\s+)?("
                      + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS) + r")\b"
                      r"(?:\s+region)?", re.I)
 
-# Words of the question's frame rather than its topic.
+# Words of the question's frame rather than its topic. The last line is how
+# the lemmatiser reads "does" (a doe), "can't" (ca + not) and "won't".
 STOPWORDS = frozenset("""
 a about across after again against all also am an and any anything are area as at be been
 being both but by can could did do does doing done during each either else for from get got
@@ -67,6 +68,10 @@ which while who whom whose why will with within would you your 's s find found d
 report project programme anyone somebody someone rather particular particularly especially
 kind type example various different way able try instead already like
 mention discuss talk know show note highlight explain summarise summarize summary document
+compare comparison contrast differ
+ours theirs shall anybody everyone everything something nothing few several every neither
+same another
+doe ca wo
 """.split())
 
 _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -91,6 +96,7 @@ class Filters:
     delivery: str | None = None
     since: int | None = None
     partnership: str | None = None
+    partnerships: tuple[str, ...] | None = None  # a question naming several: any of them
     label: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -110,15 +116,15 @@ class Query:
     alternatives: list[list[list[str]]] = field(default_factory=list)
 
 
-def parse_question(question: str, is_partnership_word: Callable[[str], bool] | None = None,
+def parse_question(question: str, names: NamesPartnership | None = None,
                    **flags: Any) -> Query:
     """Read filters out of `question` (flags win) and lemmatise the rest.
 
-    `is_partnership_word` says whether a word is a whole word of a stored
-    partnership's name; a capitalised one in the question names a partnership."""
+    `names` says whether some stored partnership's name has all of the given
+    words; capitalised words of such names in the question name partnerships."""
     text = question[:MAX_QUESTION_CHARS]
     found: dict[str, Any] = {}
-    text = _take_region(text, found, is_partnership_word)
+    text = _take_region(text, found, names)
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
     text = _take(_METHOD, text, lambda m: found.setdefault("methodology", _methodology(
         m.group(1) or m.group(2))))
@@ -126,12 +132,16 @@ def parse_question(question: str, is_partnership_word: Callable[[str], bool] | N
         "delivery", _delivery_of(next(g for g in m.groups() if g))))
     text = _take(_SINCE, text, lambda m: found.setdefault(  # after 2020: 2021 on
         "since", int(m.group(2)) + (m.group(1).lower() == "after")))
-    named = _named_partnership(text, is_partnership_word) if is_partnership_word else None
-    if named:
-        found["partnership"], text = named
+    named, text = _named_partnerships(text, names) if names else ([], text)
+    if len(named) == 1:
+        found["partnership"] = named[0]
+    elif named:
+        found["partnerships"] = tuple(named)
     for key, value in flags.items():
         if value is not None:
             found[key] = value
+    if flags.get("partnership") is not None:
+        found.pop("partnerships", None)
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     text = _WHICH_AREAS.sub(r"\1", text)
     lemmas = _lemmas(text)
@@ -251,20 +261,21 @@ board and the of for s scp lscp lscb young people council city county borough no
 east west upon""".split())
 # words that join the words of one name ("Hartlepool & Stockton", "Redcar and Cleveland")
 NAME_JOINERS = frozenset({"&", "and", "of", "on", "upon", "under"})
+MAX_NAMED = 5  # partnerships one question can name
+# whether some stored partnership's name has all of these words
+NamesPartnership = Callable[[Sequence[str]], bool]
 _NAME_TOKEN = re.compile(r"[^\W_][\w'’]*(?:-[\w'’]+)*|&")
 _NEXT_WORD = re.compile(r"\s+([^\W_][\w'’]*(?:-[\w'’]+)*)")
 
 
-def _take_region(text: str, found: dict[str, Any],
-                 is_partnership_word: Callable[[str], bool] | None) -> str:
+def _take_region(text: str, found: dict[str, Any], names: NamesPartnership | None) -> str:
     """Record the first region the text names and remove every region it
     names, except a region that begins a stored partnership's name ("North
     East Lincolnshire": the next word belongs to a name)."""
     kept, last = [], 0
     for match in _REGION.finditer(text):
         after = _NEXT_WORD.match(text, match.end())
-        if after and is_partnership_word and _names_part(after.group(1), is_partnership_word,
-                                                         filler=False):
+        if after and names and _name_word(after.group(1), names, filler=False):
             continue
         found.setdefault("region", REGIONS[spaced(match.group(1))])
         kept.append(text[last:match.start()])
@@ -272,49 +283,63 @@ def _take_region(text: str, found: dict[str, Any],
     return " ".join([*kept, text[last:]])
 
 
-def _names_part(token: str, is_partnership_word: Callable[[str], bool], filler: bool) -> bool:
-    """A capitalised word of a stored partnership's name (possessive 's aside,
-    a hyphenated word by its first part); words every name has count only
-    where `filler`."""
-    word = re.sub(r"['’]s$", "", token)
+def _word_of_name(token: str) -> str:
+    """A name token as its name word: possessive 's off, a hyphenated word by
+    its first part ("Stockton-on-Tees" -> "Stockton")."""
+    return re.sub(r"['’]s$", "", token).split("-")[0]
+
+
+def _name_word(token: str, names: NamesPartnership, filler: bool, with_: Sequence[str] = ()
+               ) -> bool:
+    """A capitalised word of a stored partnership's name (of one name that
+    also has the words `with_`); words every name has count only where `filler`."""
+    word = _word_of_name(token)
     if not word[:1].isupper() or word.lower() in STOPWORDS - NAME_FILLER:
         return False
-    return (filler or word.lower() not in NAME_FILLER) and (
-        is_partnership_word(word) or is_partnership_word(word.split("-")[0]))
+    return (filler or word.lower() not in NAME_FILLER) and names([*with_, word])
 
 
-def _named_partnership(text: str, is_partnership_word: Callable[[str], bool]
-                       ) -> tuple[str, str] | None:
-    """The partnership the question names and the question without the name.
+def _named_partnerships(text: str, names: NamesPartnership) -> tuple[list[str], str]:
+    """The partnerships the question names and the question without them.
 
-    The name is the first capitalised word, not one every name has, of a
-    stored partnership's name; the capitalised name words around it go with
-    it ("North East Lincolnshire", "Hartlepool and Stockton-on-Tees"), so
-    they are not searched for."""
-    tokens = list(_NAME_TOKEN.finditer(text))
-    anchor = next((i for i, t in enumerate(tokens)
-                   if _names_part(t.group(), is_partnership_word, filler=False)), None)
-    if anchor is None:
-        return None
+    A name is found by its first capitalised word, not one every name has, of
+    a stored partnership's name; the capitalised words around it that the
+    same stored name has go with it ("North East Lincolnshire", "Hartlepool
+    and Stockton-on-Tees"), so they are not searched for, while "Hull and
+    Hartlepool" are two names."""
+    found: list[str] = []
+    while len(found) < MAX_NAMED:
+        tokens = list(_NAME_TOKEN.finditer(text))
+        anchor = next((i for i, t in enumerate(tokens)
+                       if _name_word(t.group(), names, filler=False)), None)
+        if anchor is None:
+            break
+        start, end = _name_span(text, tokens, anchor, names)
+        name = _word_of_name(tokens[anchor].group())
+        found.append(name)
+        text = text[:tokens[start].start()] + " " + text[tokens[end].end():]
+        text = re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", text, flags=re.I)
+    return found, text
 
-    def joins(a: int, b: int) -> bool:  # tokens a < b are adjacent words of one name
+
+def _name_span(text: str, tokens: list[re.Match[str]], anchor: int,
+               names: NamesPartnership) -> tuple[int, int]:
+    """The first and last token of the name that token `anchor` is a word of."""
+    words = [_word_of_name(tokens[anchor].group())]
+
+    def adjacent(a: int, b: int) -> bool:
+        a, b = min(a, b), max(a, b)
         return 0 <= a and b < len(tokens) and not text[tokens[a].end():tokens[b].start()].strip()
 
-    def extends(i: int, step: int) -> int:
-        """How far the name runs from token i in direction `step` (+1 or -1)."""
-        while True:
-            nxt = i + step
-            if joins(min(i, nxt), max(i, nxt)) and _names_part(
-                    tokens[nxt].group(), is_partnership_word, filler=True):
-                i = nxt
-            elif (joins(min(i, nxt), max(i, nxt)) and tokens[nxt].group().lower() in NAME_JOINERS
-                  and joins(min(nxt, nxt + step), max(nxt, nxt + step))
-                  and _names_part(tokens[nxt + step].group(), is_partnership_word, filler=True)):
-                i = nxt + step
-            else:
-                return i
+    def grow(i: int, step: int) -> int:
+        while adjacent(i, i + step):
+            word = i + step
+            if tokens[word].group().lower() in NAME_JOINERS and adjacent(word, word + step):
+                word += step  # "Hartlepool & Stockton": a joiner goes with the word after it
+            if not _name_word(tokens[word].group(), names, filler=True, with_=words):
+                break
+            words.append(_word_of_name(tokens[word].group()))
+            i = word
+        return i
 
-    start, end = extends(anchor, -1), extends(anchor, +1)
-    name = re.sub(r"['’]s$", "", tokens[anchor].group())
-    rest = text[:tokens[start].start()] + " " + text[tokens[end].end():]
-    return name, re.sub(rf"\b{re.escape(name)}(?:['’]s)?\b", " ", rest, flags=re.I)
+    return grow(anchor, -1), grow(anchor, +1)

@@ -209,6 +209,10 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
         if value:
             clauses.append(f"instr(lower(coalesce(r.{column}, '')), lower(?)) > 0")
             params.append(value)
+    if filters.partnerships:
+        clauses.append("(" + " OR ".join(["instr(lower(coalesce(r.partnership, '')), lower(?)) > 0"]
+                                          * len(filters.partnerships)) + ")")
+        params.extend(filters.partnerships)
     if filters.since is not None:
         clauses.append("CAST(substr(coalesce(r.commenced, r.report_date), 1, 4) AS INTEGER) >= ?")
         params.append(filters.since)
