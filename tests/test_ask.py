@@ -81,7 +81,10 @@ def test_asking_for_evidence_or_examples_is_not_the_topic():
 def test_words_about_what_reports_say_are_not_the_topic():
     for question in ("Are there any reports that mention merging panels?",
                      "In which reports is merging panels discussed?",
-                     "Summarise what the reports note about merging panels"):
+                     "Summarise what the reports note about merging panels",
+                     "Is there evidence that areas merged panels?",
+                     "What were the key findings on merging panels?",
+                     "What steps did areas take to merge panels?"):
         assert parse_question(question).terms == ["merge", "panel"]
 
 

@@ -47,6 +47,9 @@ _SINCE = re.compile(r"\b(since|from|after)\s+((?:19|20)\d\d)\b", re.I)
 _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\b(?:\s+me\b)?"
                       r"(?:\s+(?:any\s+|some\s+)?(?:evidence|examples?|instances?)\s+(?:of|that)\b)?",
                       re.I)
+# "Is there evidence that ...", "Are there any examples of ..." ask for what follows
+_IS_THERE = re.compile(r"^\W*(?:is|are)\s+there\s+(?:any\s+|some\s+)?"
+                       r"(?:evidence|examples?|instances?)\s+(?:of|that|where)\b", re.I)
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b", re.I)
 # a region as written: any case, words apart by spaces or hyphens ("north-east")
@@ -69,6 +72,7 @@ report project programme anyone somebody someone rather particular particularly 
 kind type example various different way able try instead already like
 mention discuss talk know show note highlight explain summarise summarize summary document
 compare comparison contrast differ
+extent happen step take key finding main theme insight conclude conclusion
 ours theirs shall anybody everyone everything something nothing few several every neither
 same another
 doe ca wo
@@ -143,6 +147,7 @@ def parse_question(question: str, names: NamesPartnership | None = None,
     if flags.get("partnership") is not None:
         found.pop("partnerships", None)
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
+    text = _IS_THERE.sub(" ", text)
     text = _WHICH_AREAS.sub(r"\1", text)
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
