@@ -45,17 +45,18 @@ _SINCE = re.compile(r"\b(since|from|after)\s+((?:19|20)\d\d)\b", re.I)
 # a question opening with a request ("List the small projects ...", "Show me ...",
 # "Find evidence of ...") asks for what follows; the request is not its topic
 _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\b(?:\s+me\b)?"
-                      r"(?:\s+(?:any\s+|some\s+)?(?:evidence|examples?|instances?)\s+(?:of|that)\b)?",
-                      re.I)
+                      r"(?:\s+(?:any\s+|some\s+)?(?:evidence|examples?|instances?)"
+                      r"\s+(?:of|that)\b)?", re.I)
 # "Is there evidence that ...", "Are there any examples of ..." ask for what follows
 _IS_THERE = re.compile(r"^\W*(?:is|are)\s+there\s+(?:any\s+|some\s+)?"
                        r"(?:evidence|examples?|instances?)\s+(?:of|that|where)\b", re.I)
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
-_WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b", re.I)
+_WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b",
+                          re.I)
 # a region as written: any case, words apart by spaces or hyphens ("north-east")
 _REGION = re.compile(r"\b(?:the\s+)?("
-                     + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS) + r")\b"
-                     r"(?:\s+region)?", re.I)
+                     + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS)
+                     + r")\b(?:\s+region)?", re.I)
 
 # Words of the question's frame rather than its topic. The last line is how
 # the lemmatiser reads "does" (a doe), "can't" (ca + not) and "won't".
