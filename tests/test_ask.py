@@ -7,6 +7,7 @@ from ask_corpus import AMBERLEY, CORRIE, DUNMORE, LATER, MERGER, build, one_pass
 from reportmine.ask import Hit, ask, index, retrieve
 from reportmine.ask.answer import MIN_BEST_SCORE, group
 from reportmine.ask.query import coordinated, parse_question
+from reportmine.ask.spelling import british, respelt
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
 from reportmine.model import Passage
@@ -251,6 +252,28 @@ def test_region_a_report_writes_with_a_hyphen_matches_the_region(tmp_path):
 def test_unknown_label_is_an_error(store):
     with pytest.raises(ReportmineError, match="unknown label"):
         ask(store, MERGER_QUESTION, label="issue.nonsense")
+
+
+def test_american_spellings_have_british_candidates():
+    for us, uk in (("organization", "organisation"), ("behavioral", "behavioural"),
+                   ("center", "centre"), ("analyze", "analyse"), ("defense", "defence"),
+                   ("counselor", "counsellor"), ("program", "programme")):
+        assert uk in british(us)
+
+
+def test_only_words_the_corpus_never_uses_are_respelt():
+    query = parse_question("Which community organizations and centers did the meter count?")
+    uk = {"organisation", "centre", "community", "meter", "count"}
+    fixed = respelt(query, lambda word: word in uk)
+    assert fixed.terms == ["community", "organisation", "centre", "meter", "count"]
+    assert "organisation" in fixed.lemmas and "organization" not in fixed.lemmas
+
+
+def test_question_in_american_spelling_gets_the_british_spelt_answers(store):
+    american = ask(store, MERGER_QUESTION.replace("neighbour", "neighbor"))
+    assert american.absent_words == []
+    assert [a.partnership for a in american.answers] == [
+        a.partnership for a in ask(store, MERGER_QUESTION).answers]
 
 
 def test_question_nothing_answers_gets_no_partnerships(store):

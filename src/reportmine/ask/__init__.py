@@ -1,6 +1,7 @@
 """Cross-area questions: `ask(store, question)` -> passages grouped by partnership.
 
 Lexical only: a lemma index (index.py), question words and filters (query.py),
+British spellings of American-spelt words the reports never use (spelling.py),
 the codebook as thesaurus (expand.py), IDF-weighted retrieval and coverage
 scoring (retrieve.py), grouping and abstaining (answer.py), and the
 partnerships a question of filters alone asks for (listing.py). No model is
@@ -17,7 +18,8 @@ from reportmine.ask.expand import question_labels
 from reportmine.ask.index import refresh
 from reportmine.ask.listing import matching
 from reportmine.ask.query import Query, parse_question
-from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist
+from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist, used
+from reportmine.ask.spelling import respelt
 from reportmine.errors import ReportmineError
 from reportmine.regions import REGIONS, canonical_region
 from reportmine.store import Store
@@ -41,6 +43,7 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     refresh(store)
     query = parse_question(question, lambda words: _names_partnership(store, words),
                            region=region, label=label, partnership=partnership, since=since)
+    query = respelt(query, lambda term: used(store, term))
     if not query.terms and query.filters.as_dict():
         return Answer(question, query.filters, matching(store, query.filters, k),
                       filters_only=True)

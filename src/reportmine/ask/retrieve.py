@@ -173,6 +173,11 @@ def _idf(n: int, df: float) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
+def used(store: Store, term: str) -> bool:
+    """Whether some indexed passage has the term or a form sharing its stem."""
+    return bool(_forms(store, term))
+
+
 def _forms(store: Store, term: str) -> dict[str, int]:
     """Indexed words sharing the term's stem, with their document frequencies."""
     conn = store.conn
