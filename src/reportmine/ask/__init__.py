@@ -2,6 +2,7 @@
 
 Lexical only: a lemma index (index.py), question words and filters (query.py),
 British spellings of American-spelt words the reports never use (spelling.py),
+acronyms and their words as alternatives (acronyms.py),
 the codebook as thesaurus (expand.py), IDF-weighted retrieval and coverage
 scoring (retrieve.py), grouping and abstaining (answer.py), and the
 partnerships a question of filters alone asks for (listing.py). No model is
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from reportmine.ask.acronyms import with_acronyms
 from reportmine.ask.answer import Answer, PartnershipAnswer, absent_words, group, unanswerable
 from reportmine.ask.expand import question_labels
 from reportmine.ask.index import refresh
@@ -43,7 +45,7 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
     refresh(store)
     query = parse_question(question, lambda words: _names_partnership(store, words),
                            region=region, label=label, partnership=partnership, since=since)
-    query = respelt(query, lambda term: used(store, term))
+    query = with_acronyms(respelt(query, lambda term: used(store, term)))
     if not query.terms and query.filters.as_dict():
         return Answer(question, query.filters, matching(store, query.filters, k),
                       filters_only=True)

@@ -119,6 +119,9 @@ class Query:
     # items offered as alternatives ("housing, transport or leisure"), each as its
     # content words ("faith groups" -> faith, group): one item is enough
     alternatives: list[list[list[str]]] = field(default_factory=list)
+    # other words that meet a term wherever a passage has them ("vru" for each
+    # word of "violence reduction unit")
+    extra_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def parse_question(question: str, names: NamesPartnership | None = None,

@@ -150,6 +150,8 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
     single = {}
     for term in query.terms:
         forms = _forms(store, term)
+        for other in query.extra_forms.get(term, ()):
+            forms.update(_forms(store, other))
         if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
             forms.update(_forms(store, NUMBER_WORDS[term]))
         df = max(forms.values(), default=0)
