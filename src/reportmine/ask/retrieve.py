@@ -176,8 +176,12 @@ def _idf(n: int, df: float) -> float:
 
 
 def used(store: Store, term: str) -> bool:
-    """Whether some indexed passage has the term or a form sharing its stem."""
-    return bool(_forms(store, term))
+    """Whether some indexed passage has the term or a form sharing its stem
+    (the exact word first: one posting read, where counting forms reads all)."""
+    found = store.conn.execute(
+        "SELECT 1 FROM passages_lemma_fts WHERE passages_lemma_fts MATCH ? LIMIT 1",
+        (_match_expression([term]),)).fetchone()
+    return found is not None or bool(_forms(store, term))
 
 
 def _forms(store: Store, term: str) -> dict[str, int]:
