@@ -48,3 +48,16 @@ def test_reports_saying_the_acronym_or_its_words_both_answer(tmp_path):
             answer = ask(store, question)
             assert {a.partnership for a in answer.answers} == {"Ashby Partnership",
                                                                "Bexley Partnership"}
+
+
+def test_an_acronym_listed_as_an_alternative_is_its_words_in_the_list():
+    query = with_acronyms(parse_question("Which areas fund a VRU or a hub?"), (VRU,))
+    assert query.alternatives == [[["violence", "reduction", "unit"], ["hub"]]]
+
+
+def test_an_acronym_no_report_uses_is_named_as_the_question_writes_it(tmp_path):
+    other = one_passage("Corby Partnership", "section.disruption",
+                        "Schools worked with the exploitation team on attendance.")
+    with Store.open(build(tmp_path / "rm.db", [other])) as store:
+        answer = ask(store, "Which areas worked with the VRU?")
+    assert answer.answers == [] and answer.absent_words == ["VRU"]

@@ -44,6 +44,7 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
     """The query with each acronym it writes replaced by its words, and those
     words, like each run of an acronym's words it holds, also met by the acronym."""
     terms, extra = list(query.terms), {k: list(v) for k, v in query.extra_forms.items()}
+    groups = query.alternatives
     order = [w for w in query.lemmas if w in set(query.terms)]  # content words in order
     for acronym in glossary() if acronyms is None else acronyms:
         if not acronym.words:
@@ -54,6 +55,8 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
             at = terms.index(short[0])
             terms[at:at] = [w for w in acronym.words if w not in terms]
             terms = [t for t in terms if t not in short]
+            groups = [[[v for w in item for v in (acronym.words if w in short else [w])]
+                       for item in group] for group in groups]  # "the VRU or the police"
         elif not _holds_run(order, acronym.words):
             continue
         for word in acronym.words:
@@ -61,7 +64,8 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
             extra[word] += [f for f in (acronym.short, acronym.short + "s") if f not in extra[word]]
     if terms == query.terms and extra == query.extra_forms:
         return query
-    return replace(query, terms=terms, extra_forms={k: tuple(v) for k, v in extra.items()})
+    return replace(query, terms=terms, alternatives=groups,
+                   extra_forms={k: tuple(v) for k, v in extra.items()})
 
 
 def _holds_run(words: list[str], run: tuple[str, ...]) -> bool:

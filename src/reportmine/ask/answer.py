@@ -138,8 +138,10 @@ def unanswerable(found: list[Concept], lemmas: list[str]) -> bool:
 
 def absent_words(found: list[Concept], question: str) -> list[str]:
     """The question's words (as written) that no stored passage uses, each
-    item of an "A, B or C" list on its own."""
-    return [as_written(question, w.term) for c in found for w in c.words() if not w.doc_freq]
+    item of an "A, B or C" list on its own; a word the question wrote as an
+    acronym (the word is one of its forms: "violence" of "VRU") as the acronym."""
+    return list(dict.fromkeys(as_written(question, w.term, w.forms)
+                              for c in found for w in c.words() if not w.doc_freq))
 
 
 def evidence_score(report_hits: list[Hit]) -> float:

@@ -10,7 +10,7 @@ question uses ("which areas", "what did partnerships learn").
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,11 +167,12 @@ def _methodology(written: str) -> str:
     return METHOD_SPELLINGS.get(name, name)
 
 
-def as_written(question: str, term: str) -> str:
+def as_written(question: str, term: str, forms: Collection[str] = ()) -> str:
     """The question's own word behind a lemma term ("prisons" for "prison"),
-    or the term where no single word of the question gives it."""
-    return next((word for word in re.findall(r"[\w'’-]+", question) if _lemmas(word) == [term]),
-                term)
+    else behind one of its `forms`, else the term itself."""
+    by_lemma = {tuple(_lemmas(word)): word for word in re.findall(r"[\w'’-]+", question)}
+    return next((by_lemma[(lemma,)] for lemma in (term, *sorted(forms))
+                 if (lemma,) in by_lemma), term)
 
 
 def _lemmas(text: str) -> list[str]:

@@ -155,7 +155,8 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
         if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
             forms.update(_forms(store, NUMBER_WORDS[term]))
         df = max(forms.values(), default=0)
-        single[term] = Concept.make(term, frozenset(forms) | {term}, min(cap, _idf(n, df)), df,
+        written = {term, *query.extra_forms.get(term, ())}  # an acronym even where unused
+        single[term] = Concept.make(term, frozenset(forms) | written, min(cap, _idf(n, df)), df,
                                     evoked_patterns(term, query.lemmas, labels),
                                     named_labels(term, labels))
     merged: dict[str, Concept] = {}
