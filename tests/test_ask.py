@@ -97,6 +97,12 @@ def test_does_and_contracted_negatives_are_not_topic_words():
                                                                              "datum"]
 
 
+def test_the_role_a_question_asks_about_is_not_its_topic():
+    assert parse_question("What role did the police play in panels?").terms == ["police",
+                                                                                "panel"]
+    assert parse_question("What was the role of the chair?").terms == ["role", "chair"]
+
+
 def test_which_local_authorities_asks_for_areas_not_about_authorities():
     assert parse_question("Which local authorities merged panels?").terms == ["merge", "panel"]
     assert "authority" in parse_question("Which areas briefed the local authority "

@@ -50,6 +50,8 @@ _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\
 # "Is there evidence that ...", "Are there any examples of ..." ask for what follows
 _IS_THERE = re.compile(r"^\W*(?:is|are)\s+there\s+(?:any\s+|some\s+)?"
                        r"(?:evidence|examples?|instances?)\s+(?:of|that|where)\b", re.I)
+# "What role did the police play ...": the role played is the frame, the player the topic
+_ROLE_PLAYED = re.compile(r"\b(what|which)\s+(?:roles?|parts?)\b(.*?)\bplay(?:s|ed|ing)?\b", re.I)
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b",
                           re.I)
@@ -152,6 +154,7 @@ def parse_question(question: str, names: NamesPartnership | None = None,
         found.pop("partnerships", None)
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     text = _IS_THERE.sub(" ", text)
+    text = _ROLE_PLAYED.sub(r"\1\2", text)
     text = _WHICH_AREAS.sub(r"\1", text)
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
