@@ -97,6 +97,18 @@ def test_does_and_contracted_negatives_are_not_topic_words():
                                                                              "datum"]
 
 
+def test_what_the_asker_says_of_themselves_is_not_the_topic():
+    for question in ("I'm interested in peer mentoring", "I would like to know about peer "
+                     "mentoring", "I want to find out about peer mentoring"):
+        assert parse_question(question).terms == ["peer", "mentor"]
+    assert parse_question("What did they want to guard against?").terms == ["want", "guard"]
+
+
+def test_a_quoted_word_no_report_uses_is_named_without_its_quotes(store):
+    answer = ask(store, "Which areas merged their exploitation panel over 'adultification'?")
+    assert answer.absent_words == ["adultification"]
+
+
 def test_the_role_a_question_asks_about_is_not_its_topic():
     assert parse_question("What role did the police play in panels?").terms == ["police",
                                                                                 "panel"]

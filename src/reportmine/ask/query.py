@@ -47,6 +47,10 @@ _SINCE = re.compile(r"\b(since|from|after)\s+((?:19|20)\d\d)\b", re.I)
 _REQUEST = re.compile(r"^\W*(?:please\s+)?(?:list|show|give|name|identify|find)\b(?:\s+me\b)?"
                       r"(?:\s+(?:any\s+|some\s+)?(?:evidence|examples?|instances?)"
                       r"\s+(?:of|that)\b)?", re.I)
+# "I'm interested in ...", "I'd like to know ...": the asker, not the topic
+_ASKER = re.compile(r"\bI(?:['’]m|\s+am)\s+(?:interested\s+in|looking\s+for)\b"
+                    r"|\bI(?:['’]d|\s+would)?\s+(?:like|want|wish)\s+to\s+"
+                    r"(?:know|find\s+out|see|understand|learn)(?:\s+about)?\b", re.I)
 # "Is there evidence that ...", "Are there any examples of ..." ask for what follows
 _IS_THERE = re.compile(r"^\W*(?:is|are)\s+there\s+(?:any\s+|some\s+)?"
                        r"(?:evidence|examples?|instances?)\s+(?:of|that|where)\b", re.I)
@@ -154,6 +158,7 @@ def parse_question(question: str, names: NamesPartnership | None = None,
         found.pop("partnerships", None)
     text = _REQUEST.sub(" ", text)  # after names: it stays the first word
     text = _IS_THERE.sub(" ", text)
+    text = _ASKER.sub(" ", text)
     text = _ROLE_PLAYED.sub(r"\1\2", text)
     text = _WHICH_AREAS.sub(r"\1", text)
     lemmas = _lemmas(text)
@@ -173,7 +178,8 @@ def _methodology(written: str) -> str:
 def as_written(question: str, term: str, forms: Collection[str] = ()) -> str:
     """The question's own word behind a lemma term ("prisons" for "prison"),
     else behind one of its `forms`, else the term itself."""
-    by_lemma = {tuple(_lemmas(word)): word for word in re.findall(r"[\w'’-]+", question)}
+    by_lemma = {tuple(_lemmas(word)): word.strip("'’")
+                for word in re.findall(r"[\w'’-]+", question)}
     return next((by_lemma[(lemma,)] for lemma in (term, *sorted(forms))
                  if (lemma,) in by_lemma), term)
 
