@@ -104,6 +104,17 @@ def test_what_the_asker_says_of_themselves_is_not_the_topic():
     assert parse_question("What did they want to guard against?").terms == ["want", "guard"]
 
 
+def test_a_number_meets_its_plural(tmp_path):
+    assert parse_question("Which areas worked with under-18s?").terms == ["work", "18"]
+    plural = one_passage("Ashby Partnership", "section.disruption",
+                         "Adult services now review every case of the over-18s on the list.")
+    other = one_passage("Corby Partnership", "section.disruption",
+                        "Schools now share attendance data with the exploitation team.")
+    with Store.open(build(tmp_path / "rm.db", [plural, other])) as s:
+        answer = ask(s, "Which adult services review cases after 18?")
+    assert [a.partnership for a in answer.answers] == ["Ashby Partnership"]
+
+
 def test_a_quoted_word_no_report_uses_is_named_without_its_quotes(store):
     answer = ask(store, "Which areas merged their exploitation panel over 'adultification'?")
     assert answer.absent_words == ["adultification"]

@@ -91,6 +91,7 @@ _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six
             "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19",
             "twenty": "20", "twenty-one": "21", "twenty-five": "25"}
 
+_PLURAL_NUMBER = re.compile(r"^(\d+)s$")  # "over-25s": 25
 # Digits back to the one-word spellings a report may use instead ("turned eighteen").
 NUMBER_WORDS = {digit: word for word, digit in _NUMBERS.items() if "-" not in word}
 
@@ -185,7 +186,8 @@ def as_written(question: str, term: str, forms: Collection[str] = ()) -> str:
 
 
 def _lemmas(text: str) -> list[str]:
-    return [_NUMBERS.get(t, t) for t in tokens(normalise(text))]
+    """Lemma tokens, numbers as digits ("eighteen" -> "18", "under-18s" -> "18")."""
+    return [_NUMBERS.get(t) or _PLURAL_NUMBER.sub(r"\1", t) for t in tokens(normalise(text))]
 
 
 def _content(lemmas: list[str]) -> list[str]:

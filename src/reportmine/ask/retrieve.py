@@ -154,6 +154,8 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
             forms.update(_forms(store, other))
         if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
             forms.update(_forms(store, NUMBER_WORDS[term]))
+        if term.isdigit():  # ... and "under-18s"
+            forms.update(_forms(store, term + "s"))
         df = max(forms.values(), default=0)
         written = {term, *query.extra_forms.get(term, ())}  # an acronym even where unused
         single[term] = Concept.make(term, frozenset(forms) | written, min(cap, _idf(n, df)), df,
