@@ -59,6 +59,9 @@ _ROLE_PLAYED = re.compile(r"\b(what|which)\s+(?:roles?|parts?)\b(.*?)\bplay(?:s|
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b",
                           re.I)
+# the frame's patterns, each with what of its match stays in the question
+_FRAMES = ((_REQUEST, " "), (_IS_THERE, " "), (_ASKER, " "), (_ROLE_PLAYED, r"\1\2"),
+           (_WHICH_AREAS, r"\1"))
 # a region as written: any case, words apart by spaces or hyphens ("north-east")
 _REGION = re.compile(r"\b(?:the\s+)?("
                      + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS)
@@ -157,11 +160,8 @@ def parse_question(question: str, names: NamesPartnership | None = None,
             found[key] = value
     if flags.get("partnership") is not None:
         found.pop("partnerships", None)
-    text = _REQUEST.sub(" ", text)  # after names: it stays the first word
-    text = _IS_THERE.sub(" ", text)
-    text = _ASKER.sub(" ", text)
-    text = _ROLE_PLAYED.sub(r"\1\2", text)
-    text = _WHICH_AREAS.sub(r"\1", text)
+    for pattern, kept in _FRAMES:  # after names: a request stays the first word
+        text = pattern.sub(kept, text)
     lemmas = _lemmas(text)
     terms = list(dict.fromkeys(_content(lemmas)))
     alternatives = [group for group in ([w for w in map(content_words, items) if w]
