@@ -210,6 +210,11 @@ def test_a_region_that_begins_a_partnership_name_is_not_a_region_filter():
     assert query.filters.region == "North East" and query.filters.partnership is None
 
 
+def test_a_very_long_question_is_read_up_to_a_whole_word():
+    query = parse_question("panel " * 3000)
+    assert query.terms == ["panel"]
+
+
 def test_flags_override_the_question():
     query = parse_question("What happened in London?", region="North East")
     assert query.filters.region == "North East"

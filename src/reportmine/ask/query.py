@@ -140,7 +140,7 @@ def parse_question(question: str, names: NamesPartnership | None = None,
 
     `names` says whether some stored partnership's name has all of the given
     words; capitalised words of such names in the question name partnerships."""
-    text = question[:MAX_QUESTION_CHARS]
+    text = _read_part(question)
     found: dict[str, Any] = {}
     text = _take_region(text, found, names)
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
@@ -168,6 +168,14 @@ def parse_question(question: str, names: NamesPartnership | None = None,
                                         for items in _or_lists(text)) if len(group) > 1]
     return Query(question=question, terms=terms, filters=Filters(**found), lemmas=lemmas,
                  alternatives=alternatives)
+
+
+def _read_part(question: str) -> str:
+    """The question up to MAX_QUESTION_CHARS, never ending in part of a word."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question
+    text = question[:MAX_QUESTION_CHARS]
+    return text if question[MAX_QUESTION_CHARS].isspace() else text.rsplit(None, 1)[0]
 
 
 def _methodology(written: str) -> str:
