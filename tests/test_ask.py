@@ -97,6 +97,15 @@ def test_does_and_contracted_negatives_are_not_topic_words():
                                                                              "datum"]
 
 
+def test_the_effect_of_something_asks_about_that_thing():
+    for question in ("How did the pandemic affect the work?", "What was the impact of the "
+                     "pandemic?", "What effect did the pandemic have?",
+                     "What impact did the pandemic have on the work?"):
+        assert parse_question(question).terms in (["pandemic"], ["pandemic", "work"])
+    assert parse_question("What evidence of impact did areas find?").terms == [
+        "evidence", "impact"]
+
+
 def test_what_the_asker_says_of_themselves_is_not_the_topic():
     for question in ("I'm interested in peer mentoring", "I would like to know about peer "
                      "mentoring", "I want to find out about peer mentoring"):

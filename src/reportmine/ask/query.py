@@ -56,12 +56,15 @@ _IS_THERE = re.compile(r"^\W*(?:is|are)\s+there\s+(?:any\s+|some\s+)?"
                        r"(?:evidence|examples?|instances?)\s+(?:of|that|where)\b", re.I)
 # "What role did the police play ...": the role played is the frame, the player the topic
 _ROLE_PLAYED = re.compile(r"\b(what|which)\s+(?:roles?|parts?)\b(.*?)\bplay(?:s|ed|ing)?\b", re.I)
+# "What was the impact of X", "What impact did X have": X is the topic
+_IMPACT_OF = re.compile(r"\b(what|how\s+much)\s+(?:(?:was|were|is|are|has\s+been)\s+)?(?:the\s+)?"
+                        r"(?:impacts?|influence)\s+(?=of\b|did\b|has\b|have\b|had\b)", re.I)
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b",
                           re.I)
 # the frame's patterns, each with what of its match stays in the question
 _FRAMES = ((_REQUEST, " "), (_IS_THERE, " "), (_ASKER, " "), (_ROLE_PLAYED, r"\1\2"),
-           (_WHICH_AREAS, r"\1"))
+           (_IMPACT_OF, r"\1 "), (_WHICH_AREAS, r"\1"))
 # a region as written: any case, words apart by spaces or hyphens ("north-east")
 _REGION = re.compile(r"\b(?:the\s+)?("
                      + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS)
@@ -82,7 +85,7 @@ report project programme anyone somebody someone rather particular particularly 
 kind type example various different way able try instead already like
 mention discuss talk know show note highlight explain summarise summarize summary document
 compare comparison contrast differ
-extent happen step take key finding main theme insight conclude conclusion
+extent happen step take key finding main theme insight conclude conclusion affect effect
 ours theirs shall anybody everyone everything something nothing few several every neither
 same another
 doe ca wo
