@@ -45,7 +45,8 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
     words, like each run of an acronym's words it holds, also met by the acronym."""
     terms, extra = list(query.terms), {k: list(v) for k, v in query.extra_forms.items()}
     groups = query.alternatives
-    order = [w for w in query.lemmas if w in set(query.terms)]  # content words in order
+    content = set(query.terms)
+    order = [w for w in query.lemmas if w in content]  # content words in order
     for acronym in glossary() if acronyms is None else acronyms:
         if not acronym.words:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportmine.ask.index import tokens
@@ -145,7 +146,8 @@ def parse_question(question: str, names: NamesPartnership | None = None,
     words; capitalised words of such names in the question name partnerships."""
     text = _read_part(question)
     found: dict[str, Any] = {}
-    text = _take_region(text, found, names)
+    text = _take(_REGION, text, lambda m: found.setdefault("region", REGIONS[spaced(m.group(1))]),
+                 keep=(lambda m: _begins_name(text, m, names)) if names else None)
     text = _take(_SIZE, text, lambda m: found.setdefault("size", m.group(1).capitalize()))
     text = _take(_METHOD, text, lambda m: found.setdefault("methodology", _methodology(
         m.group(1) or m.group(2))))
@@ -190,10 +192,17 @@ def _methodology(written: str) -> str:
 def as_written(question: str, term: str, forms: Collection[str] = ()) -> str:
     """The question's own word behind a lemma term ("prisons" for "prison"),
     else behind one of its `forms`, else the term itself."""
-    by_lemma = {tuple(_lemmas(word)): word.strip("'’")
-                for word in re.findall(r"[\w'’-]+", question)}
+    by_lemma = _words_by_lemma(question)
     return next((by_lemma[(lemma,)] for lemma in (term, *sorted(forms))
                  if (lemma,) in by_lemma), term)
+
+
+@lru_cache(maxsize=32)
+def _words_by_lemma(question: str) -> dict[tuple[str, ...], str]:
+    """Each word of the question by its lemmas (read once per question, not
+    once per word looked up)."""
+    return {tuple(_lemmas(word)): word.strip("'’")
+            for word in re.findall(r"[\w'’-]+", question)}
 
 
 def _lemmas(text: str) -> list[str]:
@@ -279,13 +288,18 @@ def _delivery_of(word: str) -> str:
     return "mixed" if word == "mixed" else "face-to-face"
 
 
-def _take(pattern: re.Pattern[str], text: str, on_match: Any) -> str:
-    """Record the first match of `pattern` and remove every match from the text."""
-    match = pattern.search(text)
-    if match is None:
-        return text
-    on_match(match)
-    return pattern.sub(" ", text)
+def _take(pattern: re.Pattern[str], text: str, on_match: Callable[[re.Match[str]], Any],
+          keep: Callable[[re.Match[str]], bool] | None = None) -> str:
+    """Hand each match of `pattern` to `on_match` (which keeps the first it
+    records) and remove it from the text, except the matches `keep` keeps."""
+    pieces, last = [], 0
+    for match in pattern.finditer(text):
+        if keep and keep(match):
+            continue
+        on_match(match)
+        pieces.append(text[last:match.start()])
+        last = match.end()
+    return " ".join([*pieces, text[last:]])
 
 
 NAME_FILLER = frozenset("""safeguarding children children's childrens partnership partnerships
@@ -294,25 +308,18 @@ east west upon""".split())
 # words that join the words of one name ("Hartlepool & Stockton", "Redcar and Cleveland")
 NAME_JOINERS = frozenset({"&", "and", "of", "on", "upon", "under"})
 MAX_NAMED = 5  # partnerships one question can name
+_NEVER_NAMES = STOPWORDS - NAME_FILLER  # frame words that are not words of names either
 # whether some stored partnership's name has all of these words
 NamesPartnership = Callable[[Sequence[str]], bool]
 _NAME_TOKEN = re.compile(r"[^\W_][\w'’]*(?:-[\w'’]+)*|&")
 _NEXT_WORD = re.compile(r"\s+([^\W_][\w'’]*(?:-[\w'’]+)*)")
 
 
-def _take_region(text: str, found: dict[str, Any], names: NamesPartnership | None) -> str:
-    """Record the first region the text names and remove every region it
-    names, except a region that begins a stored partnership's name ("North
-    East Lincolnshire": the next word belongs to a name)."""
-    kept, last = [], 0
-    for match in _REGION.finditer(text):
-        after = _NEXT_WORD.match(text, match.end())
-        if after and names and _name_word(after.group(1), names, filler=False):
-            continue
-        found.setdefault("region", REGIONS[spaced(match.group(1))])
-        kept.append(text[last:match.start()])
-        last = match.end()
-    return " ".join([*kept, text[last:]])
+def _begins_name(text: str, region: re.Match[str], names: NamesPartnership) -> bool:
+    """Whether the word after a region belongs to a stored partnership's name
+    ("North East Lincolnshire"): then the region is part of that name."""
+    after = _NEXT_WORD.match(text, region.end())
+    return bool(after) and _name_word(after.group(1), names, filler=False)
 
 
 def _word_of_name(token: str) -> str:
@@ -326,7 +333,7 @@ def _name_word(token: str, names: NamesPartnership, filler: bool, with_: Sequenc
     """A capitalised word of a stored partnership's name (of one name that
     also has the words `with_`); words every name has count only where `filler`."""
     word = _word_of_name(token)
-    if not word[:1].isupper() or word.lower() in STOPWORDS - NAME_FILLER:
+    if not word[:1].isupper() or word.lower() in _NEVER_NAMES:
         return False
     return (filler or word.lower() not in NAME_FILLER) and names([*with_, word])
 

@@ -149,16 +149,17 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
     cap = _idf(n, max(1.0, RARE_SHARE * n))
     single = {}
     for term in query.terms:
+        extra = query.extra_forms.get(term, ())
         forms = _forms(store, term)
-        for other in query.extra_forms.get(term, ()):
+        for other in extra:
             forms.update(_forms(store, other))
         if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
             forms.update(_forms(store, NUMBER_WORDS[term]))
         if term.isdigit():  # ... and "under-18s"
             forms.update(_forms(store, term + "s"))
         df = max(forms.values(), default=0)
-        written = {term, *query.extra_forms.get(term, ())}  # an acronym even where unused
-        single[term] = Concept.make(term, frozenset(forms) | written, min(cap, _idf(n, df)), df,
+        single[term] = Concept.make(term, frozenset(forms) | {term, *extra},  # extra even unused
+                                    min(cap, _idf(n, df)), df,
                                     evoked_patterns(term, query.lemmas, labels),
                                     named_labels(term, labels))
     merged: dict[str, Concept] = {}
@@ -218,15 +219,14 @@ def filter_sql(filters: Filters) -> tuple[str, list[Any]]:
     if filters.size:
         clauses.append("lower(r.size) = lower(?)")
         params.append(filters.size)
-    for column in ("methodology", "delivery", "partnership"):
-        value = getattr(filters, column)
-        if value:
-            clauses.append(f"instr(lower(coalesce(r.{column}, '')), lower(?)) > 0")
-            params.append(value)
-    if filters.partnerships:
-        clauses.append("(" + " OR ".join(["instr(lower(coalesce(r.partnership, '')), lower(?)) > 0"]
-                                          * len(filters.partnerships)) + ")")
-        params.extend(filters.partnerships)
+    named = [filters.partnership] if filters.partnership else list(filters.partnerships or ())
+    for column, wanted in (("methodology", [filters.methodology]),
+                           ("delivery", [filters.delivery]), ("partnership", named)):
+        values = [v for v in wanted if v]  # any of them, as part of the column's text
+        if values:
+            clauses.append("(" + " OR ".join(
+                [f"instr(lower(coalesce(r.{column}, '')), lower(?)) > 0"] * len(values)) + ")")
+            params.extend(values)
     if filters.since is not None:
         clauses.append("CAST(substr(coalesce(r.commenced, r.report_date), 1, 4) AS INTEGER) >= ?")
         params.append(filters.since)
