@@ -5,6 +5,7 @@ from ask_corpus import build, one_passage
 from reportmine.ask import ask
 from reportmine.ask.acronyms import Acronym, glossary, with_acronyms
 from reportmine.ask.query import parse_question
+from reportmine.ask.retrieve import concepts
 from reportmine.store import Store
 
 VRU = Acronym("VRU", "vru", ("violence", "reduction", "unit"))
@@ -61,3 +62,31 @@ def test_an_acronym_no_report_uses_is_named_as_the_question_writes_it(tmp_path):
     with Store.open(build(tmp_path / "rm.db", [other])) as store:
         answer = ask(store, "Which areas worked with the VRU?")
     assert answer.answers == [] and answer.absent_words == ["VRU"]
+
+
+def test_an_acronym_is_one_unit_of_the_question_but_its_words_written_out_are_not():
+    written = with_acronyms(parse_question("Which areas worked with the VRU?"), (VRU,))
+    spelt = with_acronyms(parse_question("Which areas worked with the violence reduction unit?"),
+                          (VRU,))
+    assert written.units == [("violence", "reduction", "unit")] and spelt.units == []
+
+
+def test_an_acronyms_unit_leaves_out_words_the_question_also_writes():
+    query = with_acronyms(parse_question("Which areas share data despite GDPR?"),
+                          (Acronym("GDPR", "gdpr", ("general", "datum", "protection", "regulation")),))
+    assert query.units == [("general", "protection", "regulation")] and "datum" in query.terms
+
+
+def test_an_acronyms_words_do_not_outweigh_the_rest_of_the_question(tmp_path):
+    mace = Acronym("MACE", "mace", ("multi", "agency", "child", "exploitation"))
+    merged = one_passage("Ashby Partnership", "section.disruption",
+                         "Ashby merged its exploitation panel with its neighbour's in May.")
+    words = one_passage("Bexley Partnership", "section.disruption",
+                        "Multi-agency child exploitation training reached every school.")
+    with Store.open(build(tmp_path / "rm.db", [merged, words])) as store:
+        query = with_acronyms(parse_question("Which areas merged their MACE panel with a neighbour?"),
+                              (mace,))
+        found = concepts(store, query, [])
+    by_term = {c.term: c.weight for c in found}
+    assert len(found) == 4 and by_term["multi agency child exploitation"] < sum(
+        w for t, w in by_term.items() if t != "multi agency child exploitation")

@@ -97,6 +97,11 @@ def test_does_and_contracted_negatives_are_not_topic_words():
                                                                              "datum"]
 
 
+def test_function_words_are_not_topic_words():
+    assert parse_question("Which areas saw exploitation around ports, although perhaps rarely "
+                          "towards the coast?").terms == ["exploitation", "port", "rarely", "coast"]
+
+
 def test_the_effect_of_something_asks_about_that_thing():
     for question in ("How did the pandemic affect the work?", "What was the impact of the "
                      "pandemic?", "What effect did the pandemic have?",

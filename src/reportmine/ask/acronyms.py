@@ -5,8 +5,10 @@ partnerships differ in which they use, so a question using either would miss
 the reports using the other. The glossary (data/acronyms.yaml) pairs them. A
 question's acronym (as the glossary writes it: SEND, not "send") is read as
 its words, and each of those words, like each of a run of them the question
-holds, is also met by the acronym: a passage saying "VRU" meets all of
-"violence reduction unit", one saying "violence" a third of it.
+holds, is also met by the acronym. An acronym is one word of the question, so
+its words count as one concept (`Query.units`), not several: a passage saying
+"VRU" meets all of it, one saying "violence" only that word's share. Words
+written out stay a concept each, as any phrase's words do.
 """
 from __future__ import annotations
 
@@ -44,7 +46,7 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
     """The query with each acronym it writes replaced by its words, and those
     words, like each run of an acronym's words it holds, also met by the acronym."""
     terms, extra = list(query.terms), {k: list(v) for k, v in query.extra_forms.items()}
-    groups = query.alternatives
+    groups, units = query.alternatives, list(query.units)
     content = set(query.terms)
     order = [w for w in query.lemmas if w in content]  # content words in order
     for acronym in glossary() if acronyms is None else acronyms:
@@ -54,10 +56,13 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
         short = [t for t in (acronym.short, acronym.short + "s") if t in terms]  # "VRUs" too
         if written and short:
             at = terms.index(short[0])
-            terms[at:at] = [w for w in acronym.words if w not in terms]
+            own = tuple(w for w in acronym.words if w not in terms)  # not "data" of "GDPR data"
+            terms[at:at] = own
             terms = [t for t in terms if t not in short]
             groups = [[[v for w in item for v in (acronym.words if w in short else [w])]
                        for item in group] for group in groups]  # "the VRU or the police"
+            if len(own) > 1:  # one word of the question: one concept
+                units.append(own)
         elif not _holds_run(order, acronym.words):
             continue
         for word in acronym.words:
@@ -65,7 +70,7 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
             extra[word] += [f for f in (acronym.short, acronym.short + "s") if f not in extra[word]]
     if terms == query.terms and extra == query.extra_forms:
         return query
-    return replace(query, terms=terms, alternatives=groups,
+    return replace(query, terms=terms, alternatives=groups, units=units,
                    extra_forms={k: tuple(v) for k, v in extra.items()})
 
 

@@ -7,7 +7,10 @@ questions: partnership recall and precision, and the share of answered gold
 on lowercase alphanumerics, or 80% of the quote's words), with bootstrap
 intervals over questions (a few dozen pairs move a figure by several points).
 Questions whose partnerships are all absent should be abstained on and are
-counted apart.
+counted apart. With `paraphrased`, each question is asked as its
+paraphrases word it instead (same answers expected): the gold questions
+share one phrasing ("Which areas ...?"), so this measures how much the
+figures owe to it.
 """
 from __future__ import annotations
 
@@ -95,19 +98,25 @@ class AskEvaluation:
         return "\n".join(lines)
 
 
-def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvaluation:
-    """Ask every gold question and compare with its partnerships and quotes."""
+def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K,
+             paraphrased: bool = False) -> AskEvaluation:
+    """Ask every gold question (or each of its paraphrases) and compare with
+    its partnerships and quotes."""
     stem_of_name = {(r.get("metadata") or {}).get("partnership"): stem(r)
                     for r in gold.get("reports", [])}
     present = stored_reports(store, gold)
     if not present or not gold.get("questions"):
         raise ReportmineError("no gold question's reports are in the database")
+    asked = [(item, q) for item in gold["questions"]
+             for q in (item.get("paraphrases") or [] if paraphrased else [item["q"]])]
+    if not asked:
+        raise ReportmineError("no gold question has paraphrases")
     stem_of_report = {rid: stem for stem, rid in present.items()}
     result = AskEvaluation()
-    for item in gold["questions"]:
+    for item, question in asked:
         wanted = sorted({_stem_named(p, stem_of_name, item) for p in item["partnerships"]}
                         & set(present))
-        answer = ask(store, item["q"], k=k, **_filters(item))
+        answer = ask(store, question, k=k, **_filters(item))
         predicted = [stem_of_report.get(a.report_id, a.report_id) for a in answer.answers]
         quotes = [q for q in item.get("quotes", []) if q["file_stem"] in wanted]
         tops = sum(
@@ -115,7 +124,7 @@ def evaluate(store: Store, gold: dict[str, Any], k: int = DEFAULT_K) -> AskEvalu
             if stem_of_report.get(a.report_id) in wanted and any(
                 holds_quote(a.passages[0].text, q["text"]) for q in quotes
                 if q["file_stem"] == stem_of_report[a.report_id]))
-        record = QuestionResult(item["q"], wanted, predicted, tops)
+        record = QuestionResult(question, wanted, predicted, tops)
         (result.questions if wanted else result.abstain).append(record)
     return result
 

@@ -89,6 +89,11 @@ compare comparison contrast differ
 extent happen step take key finding main theme insight conclude conclusion affect effect
 ours theirs shall anybody everyone everything something nothing few several every neither
 same another
+although though whereas unless upon toward towards among amongst around regarding
+however therefore thus hence yet perhaps quite really indeed often sometimes always even ever
+still almost otherwise meanwhile namely due onto seem his him himself hers herself myself
+ourselves yourself yours mine whoever whenever wherever please nobody none elsewhere anywhere
+everywhere somewhere besides moreover nevertheless whereby
 doe ca wo
 """.split())
 
@@ -136,6 +141,9 @@ class Query:
     # other words that meet a term wherever a passage has them ("vru" for each
     # word of "violence reduction unit")
     extra_forms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # runs of terms that name one thing together (an acronym's words): scored
+    # as one concept, so "MACE" does not outweigh the rest of the question
+    units: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def parse_question(question: str, names: NamesPartnership | None = None,

@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from reportmine.ask.expand import evoked_patterns, named_labels
@@ -87,6 +88,7 @@ class Concept:
     evoked_phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
     members: tuple[Concept, ...] = ()  # alternatives, when this concept is an "or" list
     parts: tuple[Concept, ...] = ()  # the words of one multi-word list item, all needed
+    partial: bool = False  # ... or each earning its share (the words of an acronym)
     named: frozenset[str] = frozenset()  # the question's labels whose name holds the word
 
     @classmethod
@@ -117,6 +119,12 @@ class Concept:
                    max(p.weight for p in parts), min(p.doc_freq for p in parts),
                    parts=tuple(parts))
 
+    @classmethod
+    def unit(cls, parts: list[Concept]) -> Concept:
+        """One concept of words naming one thing ("violence reduction unit"),
+        worth as much as its rarest word, credited by the share of its weight met."""
+        return replace(cls.all_of(parts), doc_freq=sum(p.doc_freq for p in parts), partial=True)
+
     def words(self) -> tuple[Concept, ...]:
         """The single-word concepts this one is made of (itself, if one)."""
         return tuple(w for c in (self.members or self.parts) for w in c.words()) or (self,)
@@ -126,7 +134,10 @@ class Concept:
         """Full weight for the word or a form of it; most for a tag (in
         `tagged`) of a label the word names, part for a sibling pattern. A
         list earns what its best item earns, an item of several words the
-        share its least-met word earns."""
+        share its least-met word earns, a unit the share of its words' weight met."""
+        if self.partial:
+            return self.weight * (sum(p.credit(words, joined, tagged) for p in self.parts)
+                                  / sum(p.weight for p in self.parts))
         if self.parts:
             return self.weight * min(p.credit(words, joined, tagged) / p.weight
                                      for p in self.parts)
@@ -162,17 +173,27 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
                                     min(cap, _idf(n, df)), df,
                                     evoked_patterns(term, query.lemmas, labels),
                                     named_labels(term, labels))
+    for unit in query.units:
+        parts = [single[t] for t in unit if t in single]
+        if len(parts) > 1:
+            whole = Concept.unit(parts)
+            single.update((p.term, whole) for p in parts)
     merged: dict[str, Concept] = {}
     for group in query.alternatives:
         members = []
         for item in group:
-            parts = [single[t] for t in dict.fromkeys(item) if t in single and t not in merged]
+            parts = _distinct(single[t] for t in item if t in single and t not in merged)
             if parts:
                 members.append(parts[0] if len(parts) == 1 else Concept.all_of(parts))
         if len(members) > 1:
             either = Concept.either(members)
             merged.update((w.term, either) for w in either.words())
-    return list({id(c): c for c in (merged.get(t, single[t]) for t in query.terms)}.values())
+    return _distinct(merged.get(t, single[t]) for t in query.terms)
+
+
+def _distinct(found: Iterable[Concept]) -> list[Concept]:
+    """Each concept once, in order (a unit or a list stands for several terms)."""
+    return list({id(c): c for c in found}.values())
 
 
 def _idf(n: int, df: float) -> float:
