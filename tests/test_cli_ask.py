@@ -155,3 +155,35 @@ def test_eval_ask_counts_partnerships_named_when_no_stored_report_answers(db, tm
     result = json.loads(out)
     assert code == 0 and result["n_should_abstain"] == 1
     assert result["abstained"] == 0 and result["named_when_none_answers"] == 2
+
+
+def _one_question_gold(tmp_path, **question):
+    gold = tmp_path / "gold.json"
+    stored = {"file_stem": "amberley", "file_name": AMBERLEY.file_name,
+              "metadata": {"partnership": AMBERLEY.metadata.partnership}}
+    gold.write_text(json.dumps({"reports": [stored], "questions": [
+        {"q": QUESTION, "partnerships": [AMBERLEY.metadata.partnership], **question}]}))
+    return str(gold)
+
+
+def test_eval_ask_paraphrases_asks_each_paraphrase_instead_of_the_question(db, tmp_path, capsys):
+    gold = _one_question_gold(tmp_path, paraphrases=["Who runs a joint exploitation panel?",
+                                                     "Which areas discussed climate change?"])
+    code, out, _ = run(capsys, "--db", db, "eval", "ask", "--gold", gold, "--paraphrases",
+                       "--format", "json")
+    result = json.loads(out)
+    assert code == 0 and [q["question"] for q in result["questions"]] == [
+        "Who runs a joint exploitation panel?", "Which areas discussed climate change?"]
+    assert result["recall"] == 0.5
+
+
+def test_eval_ask_paraphrases_without_any_is_a_one_line_error(db, tmp_path, capsys):
+    code, out, err = run(capsys, "--db", db, "eval", "ask", "--gold", _one_question_gold(tmp_path),
+                         "--paraphrases")
+    assert code == 1 and out == "" and err == "reportmine: error: no gold question has paraphrases\n"
+
+
+def test_paraphrases_flag_is_refused_outside_eval_ask(db, tmp_path, capsys):
+    code, _, err = run(capsys, "--db", db, "eval", "tagging", "--gold", _one_question_gold(tmp_path),
+                       "--paraphrases")
+    assert code == 1 and "applies to eval ask only" in err

@@ -23,7 +23,8 @@ _PASSAGE = {"text": str, "labels?": [str], "section?": str, "subheading?": str, 
 _REPORT = {"file_name|file_stem": str, "split?": str, "metadata?": dict, "passages?": [_PASSAGE]}
 PARTS: dict[str, list[Any]] = {
     "reports": [_REPORT],
-    "questions": [{"q": str, "partnerships": [str], "quotes?": [_QUOTE], "filters?": dict}],
+    "questions": [{"q": str, "partnerships": [str], "quotes?": [_QUOTE], "filters?": dict,
+                   "paraphrases?": [str]}],
     "shared_learning": [{"point": str, "quotes": [_QUOTE]}],
 }
 

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                    default="test", help="gold reports to score on (test+real: compare only)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--model", choices=("keyword", "trained"), default="trained")
+    p.add_argument("--paraphrases", action="store_true",
+                   help="ask: ask each gold question as its 'paraphrases' word it instead, "
+                        "to measure how much the figures depend on the gold phrasing")
     p.add_argument("--top", type=positive_int, default=20, metavar="N",
                    help="compare: shared-learning entries searched for each point (default: 20)")
     p.set_defaults(func=_eval)
@@ -33,6 +36,8 @@ def _eval(args: argparse.Namespace) -> int:
     from reportmine.tagging.evaluate import evaluate
     from reportmine.tagging.run import load_tagger
 
+    if args.paraphrases and args.what != "ask":
+        raise ReportmineError("--paraphrases applies to eval ask only")
     if args.what == "ask":
         return _eval_ask(args)
     if args.what == "compare":
@@ -55,7 +60,7 @@ def _eval_ask(args: argparse.Namespace) -> int:
 
     gold = read_gold(args.gold, needs=("reports", "questions"))
     with Store.open(db_path(args), create=False) as store:
-        result = evaluate(store, gold)
+        result = evaluate(store, gold, paraphrased=args.paraphrases)
     print(json.dumps(result.as_dict(), indent=2) if args.format == "json" else result.text())
     return 0
 
