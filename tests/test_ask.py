@@ -90,7 +90,7 @@ def test_words_about_what_reports_say_are_not_the_topic():
 
 
 def test_does_and_contracted_negatives_are_not_topic_words():
-    # the lemmatiser reads "does" as the plural of "doe" and "can't" as "ca not"
+    # the lookup table alone reads "does" as the plural of "doe" and "can't" as "ca not"
     assert parse_question("How does online delivery affect the projects?").terms == \
         parse_question("How did online delivery affect the projects?").terms
     assert parse_question("Why can't or won't partners share data?").terms == ["partner", "share",

@@ -5,6 +5,7 @@ import sqlite3
 
 import pytest
 
+from reportmine.ask.index import refresh
 from reportmine.cli import main
 from reportmine.corpus import Corpus
 from reportmine.errors import ReportmineError
@@ -202,3 +203,14 @@ def test_gold_reports_are_found_among_current_reports_by_file_name(tmp_path):
         """)
         assert stored_reports(s, gold) == {"a": "ra", "b": "rb"}
         assert stored_reports(s, gold, {"test"}) == {"a": "ra"}
+
+
+def test_upgrading_queues_every_passage_for_the_lemma_index_again(tmp_path, monkeypatch):
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS[:6])
+    with Store.open(tmp_path / "rm.db") as s:  # made by the previous reportmine, indexed
+        s.save_report(make_report())
+        refresh(s)
+    monkeypatch.setattr(schema, "MIGRATIONS", MIGRATIONS)
+    with Store.open(tmp_path / "rm.db") as s:
+        pending = s.conn.execute("SELECT count(*) FROM passages_lemma_pending").fetchone()[0]
+        assert pending == s.conn.execute("SELECT count(*) FROM passages").fetchone()[0] > 0

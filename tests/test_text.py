@@ -11,6 +11,15 @@ def test_possessive_is_not_read_as_a_verb():
     assert normalise("children's services") == "child 's service"
 
 
+def test_does_and_the_halves_of_contracted_negatives_are_the_verbs_they_are():
+    assert normalise("She does. It doesn't, can't, won't or shan't; they're here") == \
+        "she do it do not can not will not or shall not they be here"
+
+
+def test_ai_is_not_read_as_have():
+    assert lemma("AI") == "ai"
+
+
 def test_only_a_verb_is_false_for_words_that_can_also_name_things():
     assert only_a_verb("discuss") and only_a_verb("merge")
     assert not any(only_a_verb(w) for w in ("change", "share", "climate", "supervision"))

@@ -21,6 +21,12 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+# Where the lookup table is wrong about a function word: it reads "does" as
+# the plural of "doe", and the tokenizer's halves of "can't", "won't",
+# "shan't", "they're" as words of their own ("ca", "wo", "sha", "'re"); it
+# reads "ai" (of "ain't") as "have", which would turn "AI" into "have".
+_FUNCTION_LEMMAS = {"does": "do", "ca": "can", "wo": "will", "sha": "shall", "'re": "be",
+                    "ai": "ai"}
 
 
 @lru_cache(maxsize=1)
@@ -36,7 +42,7 @@ def lemma(word: str) -> str:
     w = word.lower().translate(_APOSTROPHES)
     if w == "'s":  # possessive far more often than "is"/"has" in report prose
         return w
-    return _lemma_table().get(w, w)
+    return _FUNCTION_LEMMAS.get(w) or _lemma_table().get(w, w)
 
 
 @lru_cache(maxsize=1)

@@ -71,8 +71,7 @@ _REGION = re.compile(r"\b(?:the\s+)?("
                      + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS)
                      + r")\b(?:\s+region)?", re.I)
 
-# Words of the question's frame rather than its topic. The last line is how
-# the lemmatiser reads "does" (a doe), "can't" (ca + not) and "won't".
+# Words of the question's frame rather than its topic.
 STOPWORDS = frozenset("""
 a about across after again against all also am an and any anything are area as at be been
 being both but by can could did do does doing done during each either else for from get got
@@ -94,7 +93,6 @@ however therefore thus hence yet perhaps quite really indeed often sometimes alw
 still almost otherwise meanwhile namely due onto seem his him himself hers herself myself
 ourselves yourself yours mine whoever whenever wherever please nobody none elsewhere anywhere
 everywhere somewhere besides moreover nevertheless whereby
-doe ca wo
 """.split())
 
 _NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",

@@ -38,7 +38,7 @@ from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import MODEL_EVIDENCE, PassageInput, Tag, apply_conventions
 from reportmine.text import doc_words, nlp, normalise
 
-MODEL_VERSION = "trained-0.6"  # 0.6: evidence of tags the codebook does not back is marked "model: "
+MODEL_VERSION = "trained-0.7"  # 0.7: "does", "can't", "won't" lemmatised as "do", "can not", "will not"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
