@@ -605,3 +605,17 @@ def test_tag_of_a_label_the_question_names_meets_the_word(tmp_path):
         answered = {a.partnership for a in ask(s, question).answers}
     assert untagged == {literal.metadata.partnership}
     assert answered == {literal.metadata.partnership, tagged.metadata.partnership}
+
+
+def test_index_refresh_commits_batch_by_batch_and_steps_the_bar(tmp_path, monkeypatch):
+    steps = []
+
+    class Bar:
+        def step(self, note: str = "", n: int = 1) -> None:
+            steps.append(n)
+
+    monkeypatch.setattr(index, "REFRESH_BATCH", 2)
+    with Store.open(build(tmp_path / "rm.db")) as s:
+        queued = index.pending(s)
+        assert index.refresh(s, Bar()) == queued == sum(steps) and max(steps) == 2
+        assert index.pending(s) == 0

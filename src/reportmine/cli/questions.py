@@ -53,8 +53,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _ask(args: argparse.Namespace) -> int:
     from reportmine.ask import DEFAULT_K, ask
+    from reportmine.ask.index import REFRESH_BATCH, pending, refresh
+    from reportmine.progress import progress_bar
 
     with Store.open(db_path(args), create=False) as store:
+        waiting = pending(store)  # a whole corpus after an upgrade: minutes, so shown
+        if bar := progress_bar(waiting, waiting > REFRESH_BATCH, "updating the search index"):
+            refresh(store, bar)
+            bar.close()
         answer = ask(store, args.question, region=args.region, label=args.label,
                      partnership=args.partnership, since=args.since, k=args.k or DEFAULT_K)
     if args.format == "json":
