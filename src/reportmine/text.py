@@ -24,9 +24,10 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 # Where the lookup table is wrong about a function word: it reads "does" as
 # the plural of "doe", and the tokenizer's halves of "can't", "won't",
 # "shan't", "they're" as words of their own ("ca", "wo", "sha", "'re"); it
-# reads "ai" (of "ain't") as "have", which would turn "AI" into "have".
+# reads "ai" (of "ain't") as "have", which would turn "AI" into "have"; and
+# "'s" is possessive far more often than "is"/"has" in report prose.
 _FUNCTION_LEMMAS = {"does": "do", "ca": "can", "wo": "will", "sha": "shall", "'re": "be",
-                    "ai": "ai"}
+                    "ai": "ai", "'s": "'s"}
 
 
 @lru_cache(maxsize=1)
@@ -40,8 +41,6 @@ def lemma(word: str) -> str:
     cached, since report prose repeats a small vocabulary and the lookup
     table is slow to query."""
     w = word.lower().translate(_APOSTROPHES)
-    if w == "'s":  # possessive far more often than "is"/"has" in report prose
-        return w
     return _FUNCTION_LEMMAS.get(w) or _lemma_table().get(w, w)
 
 

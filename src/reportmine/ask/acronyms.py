@@ -53,7 +53,8 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
         if not acronym.words:
             continue
         written = re.search(rf"\b{re.escape(acronym.written)}s?\b", query.question)
-        short = [t for t in (acronym.short, acronym.short + "s") if t in terms]  # "VRUs" too
+        forms = (acronym.short, acronym.short + "s")  # "VRUs" too
+        short = [t for t in forms if t in terms]
         if written and short:
             at = terms.index(short[0])
             own = tuple(w for w in acronym.words if w not in terms)  # not "data" of "GDPR data"
@@ -67,7 +68,7 @@ def with_acronyms(query: Query, acronyms: tuple[Acronym, ...] | None = None) -> 
             continue
         for word in acronym.words:
             extra.setdefault(word, [])
-            extra[word] += [f for f in (acronym.short, acronym.short + "s") if f not in extra[word]]
+            extra[word] += [f for f in forms if f not in extra[word]]
     if terms == query.terms and extra == query.extra_forms:
         return query
     return replace(query, terms=terms, alternatives=groups, units=units,
