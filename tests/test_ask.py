@@ -140,6 +140,13 @@ def test_the_role_a_question_asks_about_is_not_its_topic():
     assert parse_question("What was the role of the chair?").terms == ["role", "chair"]
 
 
+def test_the_relation_between_two_topics_is_not_a_topic():
+    assert parse_question("Where was exploitation tied to the night-time economy?").terms == [
+        "exploitation", "night", "time", "economy"]
+    assert parse_question("Which areas are linked with schools?").terms == ["school"]
+    assert "link" in parse_question("Which areas built links with schools?").terms
+
+
 def test_which_local_authorities_asks_for_areas_not_about_authorities():
     assert parse_question("Which local authorities merged panels?").terms == ["merge", "panel"]
     assert "authority" in parse_question("Which areas briefed the local authority "

@@ -63,9 +63,11 @@ _IMPACT_OF = re.compile(r"\b(what|how\s+much)\s+(?:(?:was|were|is|are|has\s+been
 # "Which local authorities ..." asks for areas, like "Which areas ...": not a topic
 _WHICH_AREAS = re.compile(r"\b(which|what)\s+(?:local\s+authorit(?:y|ies)|councils?|lscps?)\b",
                           re.I)
+# "exploitation tied to the local economy": the relation joins two topics; it is not one
+_RELATED = re.compile(r"\b(?:tied|linked|related|connected|associated)\s+(?=to\b|with\b)", re.I)
 # the frame's patterns, each with what of its match stays in the question
 _FRAMES = ((_REQUEST, " "), (_IS_THERE, " "), (_ASKER, " "), (_ROLE_PLAYED, r"\1\2"),
-           (_IMPACT_OF, r"\1 "), (_WHICH_AREAS, r"\1"))
+           (_IMPACT_OF, r"\1 "), (_WHICH_AREAS, r"\1"), (_RELATED, " "))
 # a region as written: any case, words apart by spaces or hyphens ("north-east")
 _REGION = re.compile(r"\b(?:the\s+)?("
                      + "|".join(re.escape(name).replace(r"\ ", r"[\s-]+") for name in REGIONS)
