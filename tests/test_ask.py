@@ -626,3 +626,31 @@ def test_index_refresh_commits_batch_by_batch_and_steps_the_bar(tmp_path, monkey
         queued = index.pending(s)
         assert index.refresh(s, Bar()) == queued == sum(steps) and max(steps) == 2
         assert index.pending(s) == 0
+
+
+SUPERVISION = "Which areas introduced group supervision for tired staff?"
+
+
+def _supervision_corpus(path, strong_text: str):
+    strong = one_passage("Ashby Partnership", "section.disruption", strong_text)
+    weak = one_passage("Corby Partnership", "section.key_issues",
+                       "Staff supervision is now fortnightly.")
+    others = [one_passage(f"Other{i} Partnership", "section.key_issues", text) for i, text in
+              enumerate(["Schools now share attendance data with the exploitation team.",
+                         "The panel met monthly and reviewed every case."])]
+    return build(path, [strong, weak, *others])
+
+
+def test_a_filter_keeps_a_partnership_the_unfiltered_answer_lists(tmp_path):
+    with Store.open(_supervision_corpus(tmp_path / "rm.db", "The partnership introduced "
+                                        "group supervision in 2022.")) as s:
+        listed = {a.partnership: a for a in ask(s, SUPERVISION).answers}
+        assert listed["Corby Partnership"].passages[0].score < MIN_BEST_SCORE
+        filtered = ask(s, SUPERVISION, partnership="Corby")
+    assert [a.partnership for a in filtered.answers] == ["Corby Partnership"]
+
+
+def test_a_filter_leaving_only_weak_matches_abstains_when_nothing_anywhere_is_strong(tmp_path):
+    with Store.open(_supervision_corpus(tmp_path / "rm.db", "Group supervision began.")) as s:
+        assert not ask(s, SUPERVISION).answers
+        assert not ask(s, SUPERVISION, partnership="Corby").answers

@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from reportmine.ask.acronyms import with_acronyms
 from reportmine.ask.answer import Answer, PartnershipAnswer, absent_words, group, unanswerable
 from reportmine.ask.expand import question_labels
 from reportmine.ask.index import refresh
 from reportmine.ask.listing import matching
-from reportmine.ask.query import Query, parse_question
-from reportmine.ask.retrieve import Hit, concepts, evidence_sections, score, shortlist, used
+from reportmine.ask.query import Filters, Query, parse_question
+from reportmine.ask.retrieve import Concept, Hit, concepts, evidence_sections, score, shortlist, used
 from reportmine.ask.spelling import respelt
 from reportmine.errors import ReportmineError
 from reportmine.regions import REGIONS, canonical_region
@@ -58,7 +59,22 @@ def ask(store: Store, question: str, region: str | None = None, label: str | Non
         return Answer(question, query.filters, absent_words=absent)
     hits = score(store, shortlist(store, query, found), query, found, labels)
     answers = group(hits, k, evidence_sections(query), every=bool(query.filters.partnerships))
+    if not answers and hits and query.filters.as_dict():
+        answers = _shown_unfiltered(store, query, found, labels, hits, k)
     return Answer(question, query.filters, answers, absent)
+
+
+def _shown_unfiltered(store: Store, query: Query, found: list[Concept], labels: list[str],
+                      hits: list[Hit], k: int) -> list[PartnershipAnswer]:
+    """The answers the question gets without its filters, among the reports
+    the filters keep (those of `hits`). Whether any match is strong enough is
+    judged against the whole corpus: otherwise a filter could turn a
+    partnership listed in the unfiltered answer into "nothing answers"."""
+    everywhere = replace(query, filters=Filters())
+    every_hit = score(store, shortlist(store, everywhere, found), everywhere, found, labels)
+    kept = {hit.report_id for hit in hits}
+    return [answer for answer in group(every_hit, len(every_hit), evidence_sections(everywhere))
+            if answer.report_id in kept][:k]
 
 
 def _known_region(store: Store, region: str) -> str:
