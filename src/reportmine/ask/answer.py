@@ -26,7 +26,7 @@ MIN_BEST_SCORE = 0.5     # below this even the best match is a weak one: abstain
 UNKNOWN_SHARE = 0.5      # the corpus never uses this share of the question's content: abstain
 MAX_PASSAGES = 3
 PASSAGE_RELATIVE = 0.8   # further passages must score this close to the partnership's best
-OTHER_SECTIONS_DISCOUNT = 0.5  # ordering within a partnership: evidence sections first
+OTHER_SECTIONS_DISCOUNT = 0.65  # ordering within a partnership: evidence sections first
 
 
 @dataclass
