@@ -129,6 +129,17 @@ def test_a_number_meets_its_plural(tmp_path):
     assert [a.partnership for a in answer.answers] == ["Ashby Partnership"]
 
 
+def test_a_number_word_is_not_met_by_a_shorter_number(tmp_path):
+    eight = one_passage("Ashby Partnership", "section.approach",
+                        "Eight online conversations with young people shaped the support offer.")
+    eighteen = one_passage("Corby Partnership", "section.disruption",
+                           "Support for young people now continues after they turn eighteen.")
+    other = one_passage("Dover Partnership", "section.disruption", "The panel meets monthly.")
+    with Store.open(build(tmp_path / "rm.db", [eight, eighteen, other])) as s:
+        answer = ask(s, "What support do young people get after they turn eighteen?")
+    assert [a.partnership for a in answer.answers] == ["Corby Partnership"]
+
+
 def test_a_quoted_word_no_report_uses_is_named_without_its_quotes(store):
     answer = ask(store, "Which areas merged their exploitation panel over 'adultification'?")
     assert answer.absent_words == ["adultification"]

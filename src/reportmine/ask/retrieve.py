@@ -165,7 +165,7 @@ def concepts(store: Store, query: Query, labels: list[str]) -> list[Concept]:
         for other in extra:
             forms.update(_forms(store, other))
         if term in NUMBER_WORDS:  # the question's "eighteen" became "18"; reports use both
-            forms.update(_forms(store, NUMBER_WORDS[term]))
+            forms.update(_forms(store, NUMBER_WORDS[term], stemmed=False))
         if term.isdigit():  # ... and "under-18s"
             forms.update(_forms(store, term + "s"))
         df = max(forms.values(), default=0)
@@ -209,10 +209,11 @@ def used(store: Store, term: str) -> bool:
     return found is not None or bool(_forms(store, term))
 
 
-def _forms(store: Store, term: str) -> dict[str, int]:
-    """Indexed words sharing the term's stem, with their document frequencies."""
+def _forms(store: Store, term: str, stemmed: bool = True) -> dict[str, int]:
+    """Indexed words sharing the term's stem, with their document frequencies
+    (only the term itself when not `stemmed`: "eight" is no form of "eighteen")."""
     conn = store.conn
-    if len(term) < STEM_MIN:
+    if len(term) < STEM_MIN or not stemmed:
         rows = conn.execute("SELECT term, doc FROM passages_lemma_vocab WHERE term = ?", (term,))
         return dict(rows.fetchall())
     shorter = [term[:i] for i in range(max(STEM_MIN, len(term) - STEM_SLACK), len(term))]
