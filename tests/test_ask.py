@@ -140,6 +140,29 @@ def test_a_number_word_is_not_met_by_a_shorter_number(tmp_path):
     assert [a.partnership for a in answer.answers] == ["Corby Partnership"]
 
 
+def test_a_word_meets_its_forms_with_an_english_suffix(tmp_path):
+    exhaustion = one_passage("Ashby Partnership", "section.key_issues",
+                             "Exhaustion among staff was high.")
+    others = [one_passage(name, "section.disruption", text) for name, text in
+              [("Dover Partnership", "Staff review cases at the panel."),
+               ("Ely Partnership", "Schools share data with staff.")]]
+    with Store.open(build(tmp_path / "rm.db", [exhaustion, *others])) as s:
+        answer = ask(s, "Where were staff exhausted?")
+    assert [a.partnership for a in answer.answers] == ["Ashby Partnership"]
+
+
+def test_a_longer_word_a_question_word_begins_does_not_meet_it(tmp_path):
+    stood = one_passage("Ashby Partnership", "section.disruption", "Partners stood down two meetings.")
+    standard = one_passage("Corby Partnership", "section.disruption",
+                           "The standard meetings were wound down.")
+    others = [one_passage(name, "section.disruption", text) for name, text in
+              [("Dover Partnership", "The panel reviews cases."),
+               ("Ely Partnership", "Schools share data.")]]
+    with Store.open(build(tmp_path / "rm.db", [stood, standard, *others])) as s:
+        answer = ask(s, "Which partnerships stood down meetings?")
+    assert [a.partnership for a in answer.answers] == ["Ashby Partnership"]
+
+
 def test_a_quoted_word_no_report_uses_is_named_without_its_quotes(store):
     answer = ask(store, "Which areas merged their exploitation panel over 'adultification'?")
     assert answer.absent_words == ["adultification"]

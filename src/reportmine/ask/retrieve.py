@@ -40,6 +40,10 @@ MIN_PASS_RATE = 0.02  # never plan for fewer than this share of candidates passi
 RARE_SHARE = 0.02     # words rarer than this share all weigh the same
 STEM_MIN = 5          # forms share a stem when one extends the other by <= STEM_SLACK letters
 STEM_SLACK = 4
+# ... and the extension is an English suffix ("exhaust-ion", "merge-r"): not
+# "stand-ard", "author-ity", "partner-ship", "extra-ct", "guard-ian"
+SUFFIXES = frozenset("""s es d ed r er ers ing ings ion ions ment ive ness al ally ly y
+en ual ful""".split())
 EVOKED_CREDIT = 0.3   # share of a concept's weight earned by a sibling codebook pattern
 LABEL_CREDIT = 0.8    # ... by a tag of a question label whose name holds the word
 # Sections that never answer a question: the details table and the signature lines.
@@ -222,7 +226,13 @@ def _forms(store: Store, term: str, stemmed: bool = True) -> dict[str, int]:
            UNION SELECT term, doc FROM passages_lemma_vocab
            WHERE term IN (SELECT value FROM json_each(?))""",
         (term, term + "\uffff", json.dumps(shorter))).fetchall()
-    return {w: d for w, d in rows if len(w) - len(term) <= STEM_SLACK}
+    return {w: d for w, d in rows
+            if w == term or (len(w) - len(term) <= STEM_SLACK and _suffix(w, term) in SUFFIXES)}
+
+
+def _suffix(one: str, other: str) -> str:
+    """What the longer of two words adds to the shorter (they share a prefix)."""
+    return one[len(other):] if len(one) > len(other) else other[len(one):]
 
 
 def _match_expression(words: list[str]) -> str:
