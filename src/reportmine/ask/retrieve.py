@@ -333,6 +333,31 @@ def credits(sentence: list[str], found: list[Concept],
     return [c.credit(words, joined, tagged) for c in found]
 
 
+def _label_tags(store: Store, rowids: list[int], labels: list[str]
+                ) -> dict[int, list[tuple[str, float, int]]]:
+    """The tags of the question's labels on these passages, by passage row id."""
+    found: dict[int, list[tuple[str, float, int]]] = {}
+    if labels:
+        for rowid, label, score_, assigned in store.conn.execute(
+                """SELECT p.id, t.label, t.score, t.assigned FROM passages p
+                   JOIN tags t ON t.passage_id = p.passage_id
+                   WHERE p.id IN (SELECT value FROM json_each(?))
+                   AND t.label IN (SELECT value FROM json_each(?))""",
+                (json.dumps(rowids), json.dumps(labels))):
+            found.setdefault(rowid, []).append((label, score_, assigned))
+    return found
+
+
+def _shown(store: Store, rowids: list[int]) -> list[Any]:
+    """What a hit shows of these passages: only read for the passages that scored."""
+    return store.conn.execute(
+        """SELECT p.id, p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
+                  coalesce(r.partnership, r.file_name) AS partnership, r.region
+           FROM passages p JOIN sections s ON s.report_id = p.report_id AND s.position = p.position
+           JOIN reports r ON r.report_id = p.report_id
+           WHERE p.id IN (SELECT value FROM json_each(?))""", (json.dumps(rowids),)).fetchall()
+
+
 def evidence_sections(query: Query) -> frozenset[str]:
     """Where a report says what changed (and what was learned, if asked)."""
     if LEARNING_WORDS & set(query.lemmas):
@@ -353,21 +378,16 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
     if not rowids:
         return []
     rows = store.conn.execute(
-        """SELECT f.lemmas, p.passage_id, p.report_id, p.page, p.text, s.section, s.heading,
-                  coalesce(r.partnership, r.file_name) AS partnership, r.region,
-                  (SELECT json_group_array(json_array(t.label, t.score, t.assigned))
-                   FROM tags t WHERE t.passage_id = p.passage_id
-                   AND t.label IN (SELECT value FROM json_each(?))) AS label_tags
+        """SELECT f.rowid, f.lemmas, s.section
            FROM passages_lemma_fts f JOIN passages p ON p.id = f.rowid
            JOIN sections s ON s.report_id = p.report_id AND s.position = p.position
-           JOIN reports r ON r.report_id = p.report_id
-           WHERE f.rowid IN (SELECT value FROM json_each(?))""",
-        (json.dumps(labels), json.dumps(rowids))).fetchall()
+           WHERE f.rowid IN (SELECT value FROM json_each(?))""", (json.dumps(rowids),)).fetchall()
+    tags = _label_tags(store, rowids, labels)
     total = sum(c.weight for c in found) or 1.0
-    hits = []
+    scored = {}
     for row in rows:
         sentences = [s.split() for s in row["lemmas"].split(SENTENCE_BREAK)]
-        label_tags = json.loads(row["label_tags"])  # [label, score, assigned] each
+        label_tags = tags.get(row["rowid"], [])
         tagged = frozenset(label for label, _, assigned in label_tags if assigned)
         earned = credits([w for s in sentences for w in s], found, tagged)
         whole = sum(earned) / total
@@ -380,8 +400,9 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
         value = (WEIGHTS["sentence"] * best_sentence + WEIGHTS["passage"] * whole
                  + WEIGHTS["label"] * max((t[1] for t in label_tags), default=0.0)
                  ) * section_prior(row["section"], query)
-        hits.append(Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
-                        row["section"], row["heading"], row["page"], row["text"],
-                        round(value, 4), round(whole, 4)))
+        scored[row["rowid"]] = (round(value, 4), round(whole, 4))
+    hits = [Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
+                row["section"], row["heading"], row["page"], row["text"], *scored[row["id"]])
+            for row in _shown(store, list(scored))]
     hits.sort(key=lambda h: (-h.score, h.passage_id))
     return hits
