@@ -378,10 +378,8 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
     if not rowids:
         return []
     rows = store.conn.execute(
-        """SELECT f.rowid, f.lemmas, s.section
-           FROM passages_lemma_fts f JOIN passages p ON p.id = f.rowid
-           JOIN sections s ON s.report_id = p.report_id AND s.position = p.position
-           WHERE f.rowid IN (SELECT value FROM json_each(?))""", (json.dumps(rowids),)).fetchall()
+        """SELECT rowid, lemmas FROM passages_lemma_fts
+           WHERE rowid IN (SELECT value FROM json_each(?))""", (json.dumps(rowids),)).fetchall()
     tags = _label_tags(store, rowids, labels)
     total = sum(c.weight for c in found) or 1.0
     scored = {}
@@ -397,12 +395,14 @@ def score(store: Store, rowids: list[int], query: Query, found: list[Concept],
         met = [c for c, weight in zip(found, earned) if weight]
         best_sentence = whole if len(sentences) == 1 else max(
             sum(credits(s, met, tagged)) for s in sentences) / total
-        value = (WEIGHTS["sentence"] * best_sentence + WEIGHTS["passage"] * whole
-                 + WEIGHTS["label"] * max((t[1] for t in label_tags), default=0.0)
-                 ) * section_prior(row["section"], query)
-        scored[row["rowid"]] = (round(value, 4), round(whole, 4))
-    hits = [Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
-                row["section"], row["heading"], row["page"], row["text"], *scored[row["id"]])
-            for row in _shown(store, list(scored))]
+        scored[row["rowid"]] = (WEIGHTS["sentence"] * best_sentence + WEIGHTS["passage"] * whole
+                                + WEIGHTS["label"] * max((t[1] for t in label_tags), default=0.0),
+                                whole)
+    hits = []
+    for row in _shown(store, list(scored)):  # the section prior once the section is read
+        value, whole = scored[row["id"]]
+        hits.append(Hit(row["passage_id"], row["report_id"], row["partnership"], row["region"],
+                        row["section"], row["heading"], row["page"], row["text"],
+                        round(value * section_prior(row["section"], query), 4), round(whole, 4)))
     hits.sort(key=lambda h: (-h.score, h.passage_id))
     return hits
