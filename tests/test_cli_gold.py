@@ -96,3 +96,18 @@ def test_gold_reports_without_passages_cannot_score_tagging(db, tmp_path, capsys
     report = {key: value for key, value in REPORT.items() if key != "passages"}
     code, err = run_with_gold(db, tmp_path, capsys, "eval tagging", {"reports": [report]})
     assert code == 1 and "have no passages to score" in err
+
+
+def test_train_with_a_missing_supplementary_file_is_one_error_line(db, tmp_path, capsys):
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"reports": [{**REPORT, "split": "train"}]}))
+    code = main(["--db", str(db), "train", "--gold", str(gold), "--extra",
+                 str(tmp_path / "absent.json"), "--output", str(tmp_path / "model.pkl")])
+    err = capsys.readouterr().err
+    assert code == 1 and err.count("\n") == 1 and "absent.json" in err
+    assert not (tmp_path / "model.pkl").exists()
+
+
+def test_train_takes_a_supplementary_file_or_none_not_both(db, tmp_path, capsys):
+    code = main(["--db", str(db), "train", "--extra", "x.json", "--no-extra"])
+    assert code == 2 and "not allowed with" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from conftest import SHARED
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 GOLD = json.loads((CORPUS / "gold.json").read_text())
+EXTERNAL = json.loads((CORPUS / "gold_external.json").read_text())
 PASSAGES = {r["file_stem"]: [p["text"] for p in r["passages"]] for r in GOLD["reports"]}
 
 
@@ -27,14 +28,16 @@ def test_gold_json_is_rebuilt_identically_from_the_sources(tmp_path):
 
 
 @pytest.mark.skipif(not (SHARED / "CODEBOOK.md").exists(), reason="../shared/CODEBOOK.md is absent")
-def test_every_label_is_a_codebook_id():
+@pytest.mark.parametrize("gold", [GOLD, EXTERNAL], ids=["gold", "gold_external"])
+def test_every_label_is_a_codebook_id(gold):
     ids = set(re.findall(r"`((?:jtd|issue)\.[a-z_.]+)`", (SHARED / "CODEBOOK.md").read_text()))
-    used = {lab for r in GOLD["reports"] for p in r["passages"] for lab in p["labels"]}
+    used = {lab for r in gold["reports"] for p in r["passages"] for lab in p["labels"]}
     assert used <= ids, used - ids
 
 
-def test_a_complexity_domain_implies_holding_complexity():
-    for r in GOLD["reports"]:
+@pytest.mark.parametrize("gold", [GOLD, EXTERNAL], ids=["gold", "gold_external"])
+def test_a_complexity_domain_implies_holding_complexity(gold):
+    for r in gold["reports"]:
         for p in r["passages"]:
             if any(lab.startswith("jtd.complexity.") for lab in p["labels"]):
                 assert "jtd.holding_complexity" in p["labels"], p["text"][:60]
@@ -53,3 +56,12 @@ def test_test_split_is_held_out_and_covers_every_layout():
     assert len(tests) >= 5
     assert {r["layout"] for r in tests} == {"A", "B", "C"}
     assert {r["split"] for r in GOLD["reports"]} == {"train", "test", "real"}
+
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "external").exists(),
+                    reason="../shared/corpus/external is absent")
+def test_supplementary_passages_come_from_the_external_documents_and_none_from_a_gold_report():
+    names = {path.name for path in (SHARED / "corpus" / "external").glob("*.pdf")}
+    assert {r["file_name"] for r in EXTERNAL["reports"]} <= names
+    gold_texts = {t for texts in PASSAGES.values() for t in texts}
+    assert not gold_texts & {p["text"] for r in EXTERNAL["reports"] for p in r["passages"]}

@@ -13,8 +13,9 @@ from reportmine.tagging.context import (PassageEvidence, gather_evidence, headin
                                         run_in_heading, with_neighbours)
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
-from reportmine.tagging.model import (HEADING_RULE_SCORE, PRIOR_RELIABILITY, TermReliability,
-                                      TrainedTagger, as_written, blend, leave_one_report_out,
+from reportmine.tagging.model import (EXTRA_WEIGHT, HEADING_RULE_SCORE, PRIOR_RELIABILITY,
+                                      TermReliability, TrainedTagger, as_written, blend,
+                                      leave_one_report_out, supplementary_set, train,
                                       training_set)
 from reportmine.tagging.tagger import (MODEL_EVIDENCE, KeywordTagger, PassageInput, Tag,
                                        apply_conventions)
@@ -295,17 +296,38 @@ def test_trained_tagger_gives_rule_evidence_for_a_convention(trained):
         assert "rule: reflective supervision" in tags[label].evidence
 
 
+def _tiny_passage(i: int) -> dict:
+    if i % 2:
+        return {"section": "section.approach", "labels": ["issue.information_sharing"],
+                "text": f"Agencies number {i} could not share information under GDPR."}
+    return {"section": "section.approach", "labels": ["issue.covid_digital"],
+            "text": f"Lockdown number {i} moved the sessions online for months."}
+
+
+TINY_GOLD = {"reports": [{"file_name": f"r{n}.pdf", "split": split,
+                          "passages": [_tiny_passage(i) for i in range(6)]}
+                         for n, split in enumerate(("train", "train", "test", "real"))]}
+TINY_EXTRA = {"reports": [{"file_name": "guidance.pdf", "split": "external", "passages": [
+    {"text": f"Vaccination clinic {i} moved online during lockdown.", "labels": ["issue.covid_digital"],
+     "section": "section.other"} for i in range(2)]}]}
+
+
+def test_supplementary_passages_join_the_fit_at_their_weight_without_neighbours():
+    extra = supplementary_set(TINY_EXTRA)
+    assert extra.weights.tolist() == [EXTRA_WEIGHT, EXTRA_WEIGHT]
+    assert all(p.before == p.after == "" for p in extra.passages)
+    model = train(TINY_GOLD, ("train",), TINY_EXTRA)
+    assert model.info["n_extra_passages"] == 2 and model.info["extra_documents"] == ["guidance.pdf"]
+    assert "vaccination" in model.features.text_vec.vocabulary_  # a word only they use
+
+
+def test_supplementary_documents_are_never_scored_as_held_out_reports():
+    cv = leave_one_report_out(TINY_GOLD, ("train", "test"), TINY_EXTRA)
+    assert set(cv.per_report_micro) == {"r0.pdf", "r1.pdf", "r2.pdf"}
+
+
 def test_leave_one_report_out_scores_every_report_of_the_training_splits():
-    def passage(i: int) -> dict:
-        if i % 2:
-            return {"section": "section.approach", "labels": ["issue.information_sharing"],
-                    "text": f"Agencies number {i} could not share information under GDPR."}
-        return {"section": "section.approach", "labels": ["issue.covid_digital"],
-                "text": f"Lockdown number {i} moved the sessions online for months."}
-    gold = {"reports": [{"file_name": f"r{n}.pdf", "split": split,
-                         "passages": [passage(i) for i in range(6)]}
-                        for n, split in enumerate(("train", "train", "test", "real"))]}
-    cv = leave_one_report_out(gold, ("train", "test"))
+    cv = leave_one_report_out(TINY_GOLD, ("train", "test"))
     assert cv.n_reports == 3 and set(cv.per_report_micro) == {"r0.pdf", "r1.pdf", "r2.pdf"}
     assert cv.macro_f1 == 1.0  # both labels found in every held-out report
 

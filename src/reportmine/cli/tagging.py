@@ -10,6 +10,8 @@ from reportmine.errors import ReportmineError
 from reportmine.gold import read_gold
 from reportmine.store import Store
 
+DEFAULT_EXTRA = Path("corpus/gold_external.json")
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the tag and train commands."""
@@ -31,6 +33,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--splits", choices=("train", "train+test"), default="train",
                    help="gold splits to train on (default: train, which keeps 'test' "
                         "held out for the tagger and for ask/compare evaluation)")
+    extra = p.add_mutually_exclusive_group()
+    extra.add_argument("--extra", type=Path, default=DEFAULT_EXTRA, metavar="FILE",
+                       help="coded passages of documents that are not learning reports, added "
+                            "to every fit as supplementary training data (default: "
+                            f"{DEFAULT_EXTRA})")
+    extra.add_argument("--no-extra", action="store_true",
+                       help="train on the gold splits alone")
     p.add_argument("-o", "--output", type=Path, default=None, metavar="FILE",
                    help="model file (default: models/tagger.pkl)")
     p.set_defaults(func=_train)
@@ -52,13 +61,16 @@ def _train(args: argparse.Namespace) -> int:
     from reportmine.tagging.run import default_model_path
 
     gold, splits = read_gold(args.gold), tuple(args.splits.split("+"))
-    model = train(gold, splits)
+    extra = None if args.no_extra else read_gold(args.extra)
+    model = train(gold, splits, extra)
     out = args.output or default_model_path()
     model.save(out)
-    report_cv = leave_one_report_out(gold, splits)
+    report_cv = leave_one_report_out(gold, splits, extra)
     write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, gold, model), report_cv)
+    more = (f" and {model.info['n_extra_passages']} supplementary passages of "
+            f"{len(model.info['extra_documents'])} documents" if extra else "")
     print(f"trained on {model.info['n_passages']} passages of "
-          f"{len(model.info['train_reports'])} reports of {args.splits} (leave-one-report-out "
+          f"{len(model.info['train_reports'])} reports of {args.splits}{more} (leave-one-report-out "
           f"micro F1 {report_cv.micro_f1:.3f}); saved {out}")
     return 0
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from reportmine.tagging.evaluate import MACRO_MIN_SUPPORT, Evaluation
 from reportmine.tagging.conventions import SITUATIONS
-from reportmine.tagging.model import ReportCV, TrainedTagger
+from reportmine.tagging.model import CLOSENESS_SCALE, ReportCV, TrainedTagger
 
 TARGET_MICRO = 0.70
 TARGET_MACRO = 0.60
@@ -59,6 +59,20 @@ def _evidence_status(results: dict[str, Evaluation]) -> str:
             "fall well below the codebook-backed tags, read them as suggestions.") if parts else ""
 
 
+def _supplementary(info: dict) -> str:
+    """What the card says about the supplementary passages, if any were used."""
+    if not info.get("n_extra_passages"):
+        return "No supplementary passages. "
+    return (f"Also {info['n_extra_passages']} coded passages of "
+            f"{len(info['extra_documents'])} real children's social care documents that are not "
+            "learning reports (corpus/gold_external.json, version "
+            f"{info.get('extra_version')}; how they were sampled and coded: corpus/README.md), "
+            f"each weighing {info['extra_weight']:g} of a report passage in every fit, never "
+            "scored in cross-validation: they teach the model real sector prose, which the "
+            "fictional reports alone could not (session 18: test micro 0.666 → 0.682, real "
+            "0.668 → 0.680 with them). ")
+
+
 def _report_cv_lines(report_cv: ReportCV, info: dict) -> list[str]:
     met = report_cv.micro_f1 >= TARGET_MICRO and report_cv.macro_f1 >= TARGET_MACRO
     return ["## Leave-one-report-out cross-validation", "",
@@ -92,7 +106,10 @@ def write_card(model: TrainedTagger, path: Path,
         "(spaCy stop words dropped, except those a codebook concept needs: not, together, "
         "across, own …), its section, every label's codebook pattern hits, and the label's "
         "own context evidence (pattern hits in the passage, in its sub-heading or run-in "
-        "heading, and in its neighbours in the same section). Patterns are matched on "
+        "heading, and in its neighbours in the same section) and closeness to the label's "
+        "codebook description (TF-IDF cosine of the passage to the label's name, definition, "
+        f"inclusion notes, patterns and examples, × {CLOSENESS_SCALE:g}; in cross-validation "
+        "an example passage never describes its label while it is being scored). Patterns are matched on "
         "lowercase lemmas (spaCy PhraseMatcher on NORM, `reportmine.text`); the words of a "
         "multi-word pattern may have up to two other words between them.",
         f"- score = {info['alpha']} × model probability + {1 - info['alpha']:.1f} × keyword "
@@ -118,7 +135,8 @@ def write_card(model: TrainedTagger, path: Path,
         "`jtd.holding_complexity`.",
         f"- training data: {info['n_passages']} passages of the {len(info['train_reports'])} "
         f"reports of split(s) {' + '.join(f'`{s}`' for s in splits)} of corpus/gold.json: "
-        + ", ".join(info["train_reports"]) + ". The `real` reports were never trained on. "
+        + ", ".join(info["train_reports"]) + ". " + _supplementary(info)
+        + "The `real` reports were never trained on. "
         "Two choices of codebook 1.3 were prompted by errors seen on them: 'places' and "
         "'spaces' are matched as written (every form of the lemma 'place' also met 'in "
         "place', 'took place' and 'children placed'), and a list item that only names a "
@@ -147,15 +165,17 @@ def write_card(model: TrainedTagger, path: Path,
                   *_table(results), "",
                   "## Limitations", "",
                   f"- Trained on {info['n_passages']} passages of "
-                  f"{len(info['train_reports'])} sample reports. Targets on reports never "
+                  f"{len(info['train_reports'])} sample reports"
+                  + (f" and {info['n_extra_passages']} supplementary passages"
+                     if info.get("n_extra_passages") else "") + ". Targets on reports never "
                   f"used for training or tuning: micro F1 ≥ {TARGET_MICRO:.2f}, macro F1 ≥ "
                   f"{TARGET_MACRO:.2f}. " + _target_status(results) + _evidence_status(results)
                   + " Many labels depend on "
-                  "inference that neither patterns nor n-grams of so few passages capture. "
-                  "Adding training reports in new registers has not moved the held-out "
-                  "figures so far (15 → 21 reports: test 0.664 → 0.659, real 0.642 → 0.642 "
-                  "micro), so more of the same sample data is not the fix; annotated real "
-                  "reports would be.", "",
+                  "inference that neither patterns nor n-grams capture. "
+                  "Adding fictional training reports in new registers did not move the "
+                  "held-out figures (15 → 21 reports: test 0.664 → 0.659, real 0.642 → 0.642 "
+                  "micro); coded real prose did (see training data), so annotated real "
+                  "learning reports are the next data to add.", "",
                   "Reproduce: `reportmine --db DB ingest corpus/ ../shared/corpus/real/`, then "
                   f"`reportmine --db DB train --gold corpus/gold.json --splits {'+'.join(splits)}` "
                   "(prints the leave-one-report-out figure) and "

@@ -5,6 +5,7 @@ with the code under version control; CODEBOOK.md stays the human contract.
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -45,6 +46,14 @@ class Label:
     exclude: tuple[str, ...] = ()
     patterns: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()
+
+    def description_without(self, passages: Collection[str] = ()) -> str:
+        """Everything the codebook says the label is about, in its own words,
+        less example passages in `passages` (exclusion notes left out: they
+        name what it is not)."""
+        return " ".join([self.name, self.definition, *self.include,
+                         *(pattern_text(p) for p in self.patterns),
+                         *(e for e in self.examples if e not in passages)])
 
 
 @dataclass(frozen=True)

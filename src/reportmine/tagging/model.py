@@ -2,9 +2,12 @@
 
 Each label's classifier sees the passage's TF-IDF lemma n-grams, its section,
 every label's pattern hits, and the label's own context evidence (hits in the
-passage, its heading and its neighbours). Trained on a few hundred passages
-of one authoring style, the classifier alone under-reads wording it has not
-seen, so it must not veto codebook evidence: its probability is blended with
+passage, its heading and its neighbours, and how close its words are to the
+label's codebook description). The learning reports it trains on are a few
+hundred passages of one team's writing, so coded passages of real sector
+documents join every fit at a low weight (`supplementary_set`). The
+classifier still under-reads wording it has not seen, so it must not veto
+codebook evidence: its probability is blended with
 the keyword score at a fixed weight, per-label thresholds are capped, and two
 rules assign labels outright: a pattern hit in the passage's heading (the
 sub-heading convention) and a coding-convention situation
@@ -16,7 +19,7 @@ cross-validation inside the training data only.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +32,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
+from threadpoolctl import threadpool_limits
 
 from reportmine.errors import ReportmineError
 from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, load_codebook, with_implied
@@ -38,7 +42,8 @@ from reportmine.tagging.keywords import no_label_passage
 from reportmine.tagging.tagger import MODEL_EVIDENCE, PassageInput, Tag, apply_conventions
 from reportmine.text import doc_words, nlp, normalise
 
-MODEL_VERSION = "trained-0.7"  # 0.7: "does", "can't", "won't" lemmatised as "do", "can not", "will not"
+# 0.8: supplementary passages of real sector prose; closeness to the label descriptions
+MODEL_VERSION = "trained-0.8"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
@@ -49,6 +54,13 @@ _THRESHOLDS = np.round(np.arange(0.1, THRESHOLD_CAP + 0.01, 0.05), 2)
 _FUNCTION_WORDS = STOP_WORDS - {"not", "no", "never", "together", "across", "own", "first",
                                 "before", "after", "whole", "alone", "without"}
 C = 16.0  # inverse regularisation; grouped CV preferred it to 1 and 4
+# A passage of the supplementary documents (real sector prose, not learning
+# reports: corpus/gold_external.json) weighs this much in every fit against a
+# learning-report passage's 1: there are four times as many of them, coded by
+# other readers, about other documents. Grouped CV on the train reports
+# preferred 0.1 (0.702) to 0.25 (0.701), 0.5 (0.697) and 1 (0.695).
+EXTRA_WEIGHT = 0.1
+CLOSENESS_SCALE = 5.0  # closeness to a label's description beside the log hit counts (0-2)
 PRIOR_RELIABILITY = 0.5  # an unseen term counts as the plain keyword score's one term
 PRIOR_WEIGHT = 2.0  # pseudo-passages behind the prior
 
@@ -137,21 +149,54 @@ class TermReliability:
 
 
 @dataclass
+class Closeness:
+    """How near a passage's words are to each label's codebook description
+    (name, definition, inclusion notes, patterns, examples): a passage on a
+    label's topic in words no pattern lists still shares vocabulary with
+    what the codebook says about it. TF-IDF cosine, scaled by CLOSENESS_SCALE."""
+
+    vec: TfidfVectorizer
+    described: sparse.csr_matrix  # labels x vocabulary
+
+    @classmethod
+    def fit(cls, lemmas: list[str], labels: list[str],
+            unseen: Collection[str] = ()) -> Closeness:
+        """Descriptions leave out example passages in `unseen` (the passages
+        cross-validation is about to score: the codebook's examples are
+        training passages, and a passage is closest of all to itself)."""
+        by_id = {label.id: label for label in load_codebook().labels}
+        described = [normalise(by_id[label].description_without(unseen)) for label in labels]
+        vec = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
+                              sublinear_tf=True)
+        vec.fit(lemmas + described)
+        return cls(vec, vec.transform(described))
+
+    def __call__(self, evidence: list[PassageEvidence]) -> np.ndarray:
+        """Shape (passages, labels)."""
+        passages = self.vec.transform([e.lemmas for e in evidence])
+        return CLOSENESS_SCALE * (passages @ self.described.T).toarray()
+
+
+@dataclass
 class Features:
-    """Fitted vectoriser, section list and term reliabilities turning passages into features."""
+    """Fitted vectoriser, section list, term reliabilities and closeness to
+    the label descriptions, turning passages into features."""
 
     text_vec: TfidfVectorizer
     sections: list[str]
     labels: list[str]
     reliability: TermReliability
+    closeness: Closeness
 
     @classmethod
-    def fit(cls, data: TrainingData) -> Features:
+    def fit(cls, data: TrainingData, unseen: Collection[str] = ()) -> Features:
+        lemmas = [e.lemmas for e in data.evidence]
         text_vec = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
                                    ngram_range=(1, 2), min_df=2, sublinear_tf=True)
-        text_vec.fit([e.lemmas for e in data.evidence])
+        text_vec.fit(lemmas)
         return cls(text_vec, sorted({p.section for p in data.passages}), data.labels,
-                   TermReliability.fit(data.evidence, data.y, data.labels, data.substantive))
+                   TermReliability.fit(data.evidence, data.y, data.labels, data.substantive),
+                   Closeness.fit(lemmas, data.labels, unseen))
 
     def shared(self, passages: list[PassageInput],
                evidence: list[PassageEvidence]) -> sparse.csr_matrix:
@@ -162,22 +207,30 @@ class Features:
                               sparse.csr_matrix(hits), sparse.csr_matrix(section)]).tocsr()
 
 
-def own_evidence(evidence: list[PassageEvidence], labels: list[str]) -> np.ndarray:
-    """Each label's own evidence, shape (passages, labels, 3): log hits in
-    the passage, a hit in its heading, log hits in its neighbours."""
-    return np.stack([np.log1p(_per_label([e.text for e in evidence], labels)),
-                     _per_label([e.heading for e in evidence], labels) > 0,
-                     np.log1p(_per_label([e.neighbours for e in evidence], labels))], axis=2)
+    def own(self, evidence: list[PassageEvidence]) -> np.ndarray:
+        """Each label's own evidence, shape (passages, labels, 4): log hits
+        in the passage, a hit in its heading, log hits in its neighbours,
+        closeness to the label's description."""
+        return np.stack([np.log1p(_per_label([e.text for e in evidence], self.labels)),
+                         _per_label([e.heading for e in evidence], self.labels) > 0,
+                         np.log1p(_per_label([e.neighbours for e in evidence], self.labels)),
+                         self.closeness(evidence)], axis=2)
 
 
-def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float) -> list[Any]:
+def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float,
+                weights: np.ndarray) -> list[Any]:
+    """One classifier per label. BLAS runs single-threaded here: on a few
+    thousand sparse rows its threads cost more than they save (a fit took
+    12 s with two threads and 3.5 s with one)."""
     models: list[Any] = []
-    for j in range(y.shape[1]):
-        if y[:, j].sum() == 0 or y[:, j].sum() == len(y):
-            models.append(float(y[:, j].mean()))  # constant: no positives to learn from
-            continue
-        m = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-        models.append(m.fit(sparse.hstack([x, own[:, j]]).tocsr(), y[:, j]))
+    with threadpool_limits(limits=1, user_api="blas"):
+        for j in range(y.shape[1]):
+            if y[:, j].sum() == 0 or y[:, j].sum() == len(y):
+                models.append(float(y[:, j].mean()))  # constant: no positives to learn from
+                continue
+            m = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
+            models.append(m.fit(sparse.hstack([x, own[:, j]]).tocsr(), y[:, j],
+                                sample_weight=weights))
     return models
 
 
@@ -227,7 +280,7 @@ class TrainedTagger:
             return []
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
-        probs = _proba(self.models, x, own_evidence(evidence, self.labels))
+        probs = _proba(self.models, x, self.features.own(evidence))
         scores, rule = blend(probs, evidence, self.labels, self.features.reliability,
                              self.info["alpha"])
         rounded = np.round(scores, 4).tolist()
@@ -316,66 +369,110 @@ def _thresholds(scores: np.ndarray, rule: np.ndarray, y: np.ndarray,
 
 @dataclass
 class TrainingData:
-    """Gold passages with their evidence, label matrix and report names."""
+    """Gold passages with their evidence, label matrix, report names and
+    weights in a fit (1 for a learning-report passage)."""
 
     passages: list[PassageInput]
     evidence: list[PassageEvidence]
     y: np.ndarray
     groups: list[str]
     labels: list[str]
+    weights: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.weights is None:
+            self.weights = np.ones(len(self.passages))
 
     def subset(self, rows: Any) -> TrainingData:
         return TrainingData([self.passages[i] for i in rows], [self.evidence[i] for i in rows],
-                            self.y[rows], [self.groups[i] for i in rows], self.labels)
+                            self.y[rows], [self.groups[i] for i in rows], self.labels,
+                            self.weights[rows])
+
+    def __add__(self, other: TrainingData | None) -> TrainingData:
+        if other is None:
+            return self
+        return TrainingData(self.passages + other.passages, self.evidence + other.evidence,
+                            np.vstack([self.y, other.y]), self.groups + other.groups,
+                            self.labels, np.concatenate([self.weights, other.weights]))
 
     @property
     def substantive(self) -> np.ndarray:
         return np.array([not no_label_passage(p.text, p.kind) for p in self.passages])
 
 
-def _fit(data: TrainingData) -> tuple[Features, list[Any]]:
-    feats = Features.fit(data)
-    own = own_evidence(data.evidence, data.labels)
-    return feats, _fit_models(feats.shared(data.passages, data.evidence), own, data.y, C)
+def _fit(data: TrainingData, unseen: Collection[str] = ()) -> tuple[Features, list[Any]]:
+    feats = Features.fit(data, unseen)
+    return feats, _fit_models(feats.shared(data.passages, data.evidence),
+                              feats.own(data.evidence), data.y, C, data.weights)
 
 
 def _blended(fitted: TrainingData, held: TrainingData) -> tuple[np.ndarray, np.ndarray]:
     """Blended scores and rule hits for `held` from a model fitted on `fitted`."""
-    feats, models = _fit(fitted)
+    feats, models = _fit(fitted, unseen={p.text for p in held.passages})
     probs = _proba(models, feats.shared(held.passages, held.evidence),
-                   own_evidence(held.evidence, held.labels))
+                   feats.own(held.evidence))
     return blend(probs, held.evidence, held.labels, feats.reliability)
 
 
-def _choose(data: TrainingData) -> tuple[dict[str, float], float]:
-    """Per-label thresholds with the best grouped 5-fold out-of-fold F1, and
-    the out-of-fold micro F1 they reach."""
+def _choose(data: TrainingData, extra: TrainingData | None = None
+            ) -> tuple[dict[str, float], float]:
+    """Per-label thresholds with the best grouped 5-fold out-of-fold F1 on
+    the learning reports of `data`, and the out-of-fold micro F1 they reach
+    (`extra` passages join every fit, never a held-out fold)."""
     folds = GroupKFold(n_splits=min(5, len(set(data.groups)))).split(
         data.passages, groups=data.groups)
     scores, rule = np.zeros(data.y.shape), np.zeros(data.y.shape, dtype=bool)
     for tr, te in folds:
-        scores[te], rule[te] = _blended(data.subset(tr), data.subset(te))
+        scores[te], rule[te] = _blended(data.subset(tr) + extra, data.subset(te))
     return _thresholds(scores, rule, data.y, data.labels, data.substantive)
 
 
-def _training_data(gold: dict[str, Any], splits: tuple[str, ...]) -> TrainingData:
+def _labelled(passages: list[PassageInput], gold_labels: list[list[str]], groups: list[str],
+              weight: float = 1.0) -> TrainingData:
     ids = load_codebook().ids
+    y = np.array([[lab in labs for lab in ids] for labs in gold_labels], dtype=bool)
+    return TrainingData(passages, gather_evidence(passages), y.reshape(len(passages), len(ids)),
+                        groups, ids, np.full(len(passages), weight))
+
+
+def _training_data(gold: dict[str, Any], splits: tuple[str, ...]) -> TrainingData:
     passages, gold_labels, groups = training_set(gold, splits)
     if not passages:
         raise ReportmineError(f"the gold file has no passages in split(s) {', '.join(splits)}")
-    y = np.array([[lab in labs for lab in ids] for labs in gold_labels], dtype=bool)
-    return TrainingData(passages, gather_evidence(passages), y, groups, ids)
+    return _labelled(passages, gold_labels, groups)
 
 
-def train(gold: dict[str, Any], splits: tuple[str, ...] = TRAIN_SPLITS) -> TrainedTagger:
-    """Fit on the given gold splits; choose thresholds by grouped CV on them."""
+def supplementary_set(extra: dict[str, Any]) -> TrainingData:
+    """The coded passages of documents that are not learning reports
+    (corpus/gold_external.json), each standing alone: they were sampled from
+    their documents, so their neighbours are not known. They teach the
+    model how the sector writes outside the sample reports' style, at
+    EXTRA_WEIGHT."""
+    rows, labels, groups = [], [], []
+    for doc in extra["reports"]:
+        for p in doc.get("passages") or []:
+            rows.append(PassageInput(p["text"], p.get("section") or "section.other",
+                                     p.get("subheading"), p.get("kind")))
+            labels.append(with_implied(list(p.get("labels") or [])))
+            groups.append(doc.get("file_name") or doc["file_stem"])
+    return _labelled(rows, labels, groups, EXTRA_WEIGHT)
+
+
+def train(gold: dict[str, Any], splits: tuple[str, ...] = TRAIN_SPLITS,
+          extra: dict[str, Any] | None = None) -> TrainedTagger:
+    """Fit on the given gold splits (and the supplementary passages of
+    `extra`, if given); choose thresholds by grouped CV on the gold reports."""
     data = _training_data(gold, splits)
-    thresholds, cv_micro = _choose(data)
-    feats, models = _fit(data)
+    more = supplementary_set(extra) if extra else None
+    thresholds, cv_micro = _choose(data, more)
+    feats, models = _fit(data + more)
     info = {"C": C, "alpha": ALPHA, "threshold_cap": THRESHOLD_CAP,
             "cv_micro_f1": round(float(cv_micro), 4), "splits": list(splits),
             "n_passages": len(data.passages), "train_reports": sorted(set(data.groups)),
-            "gold_version": gold.get("version")}
+            "gold_version": gold.get("version"),
+            "n_extra_passages": len(more.passages) if more else 0,
+            "extra_documents": sorted(set(more.groups)) if more else [],
+            "extra_weight": EXTRA_WEIGHT, "extra_version": extra.get("version") if extra else None}
     return TrainedTagger(feats, models, thresholds, load_codebook().version, info)
 
 
@@ -390,18 +487,20 @@ class ReportCV:
     per_report_micro: dict[str, float]
 
 
-def leave_one_report_out(gold: dict[str, Any],
-                         splits: tuple[str, ...] = TRAIN_SPLITS) -> ReportCV:
-    """Held-out estimate for a model trained on `splits`: slow (one nested
-    model selection per report), so run for the model card, not on every train."""
+def leave_one_report_out(gold: dict[str, Any], splits: tuple[str, ...] = TRAIN_SPLITS,
+                         extra: dict[str, Any] | None = None) -> ReportCV:
+    """Held-out estimate for a model trained on `splits` (and `extra`): slow
+    (one nested model selection per report), so run for the model card, not
+    on every train."""
     data = _training_data(gold, splits)
+    more = supplementary_set(extra) if extra else None
     pred = np.zeros(data.y.shape, dtype=bool)
     per_report = {}
     for report in sorted(set(data.groups)):
         out = np.array([g == report for g in data.groups])
         inner, held = data.subset(np.flatnonzero(~out)), data.subset(np.flatnonzero(out))
-        thresholds, _ = _choose(inner)
-        scores, rule = _blended(inner, held)
+        thresholds, _ = _choose(inner, more)
+        scores, rule = _blended(inner + more, held)
         cut = np.array([thresholds[label] for label in data.labels])
         pred[out] = _with_holding((rule | (scores >= cut)) & held.substantive[:, None],
                                   data.labels)
