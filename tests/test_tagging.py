@@ -14,9 +14,9 @@ from reportmine.tagging.context import (PassageEvidence, gather_evidence, headin
 from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
 from reportmine.tagging.model import (EXTRA_WEIGHT, HEADING_RULE_SCORE, PRIOR_RELIABILITY,
-                                      TermReliability, TrainedTagger, as_written, blend,
-                                      leave_one_report_out, supplementary_set, train,
-                                      training_set)
+                                      THRESHOLD_OWN_SHARE, TermReliability, TrainedTagger,
+                                      _thresholds, as_written, blend, leave_one_report_out,
+                                      supplementary_set, train, training_set)
 from reportmine.tagging.tagger import (MODEL_EVIDENCE, KeywordTagger, PassageInput, Tag,
                                        apply_conventions)
 from reportmine.errors import ReportmineError
@@ -67,6 +67,16 @@ def test_convention_rule_assigns_its_label_bundle_with_evidence():
         "Team managers said staff were exhausted after a year of lockdown casework.")])
     rule = "rule: staff exhaustion or burnout"
     assert evidence.rules == {"issue.workforce": [rule], "jtd.leading_with_care": [rule]}
+
+
+def test_a_partnerships_reflective_session_is_not_staff_supervision():
+    assert _situations("The data workshops and reflective sessions were run jointly "
+                       "with the neighbouring borough.") == []
+
+
+def test_staff_given_reflective_space_is_the_supervision_convention():
+    assert _situations("Practitioners now have a monthly reflective space after "
+                       "difficult cases.") == ["staff reflecting together"]
 
 
 def test_keyword_matcher_matches_patterns_as_lemmas():
@@ -166,6 +176,16 @@ def test_blend_weighs_model_and_keywords_and_heading_rule_lifts_score():
                          alpha=0.5)
     assert scores[0, 0] == pytest.approx(0.5 * 0.2 + 0.5 * 0.5)
     assert scores[0, 1] == HEADING_RULE_SCORE and rule.tolist() == [[False, True]]
+
+
+def test_label_threshold_lies_halfway_between_its_own_best_and_the_shared_best():
+    # a's hits score 0.55-0.6 and its misses 0.4-0.45: its own best threshold is 0.5;
+    # b's hits score 0.25-0.3 and its misses 0.1: its own best, and the best for both, is 0.15
+    scores = np.array([[0.6, 0.1], [0.55, 0.1], [0.45, 0.25], [0.4, 0.3]])
+    y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]], bool)
+    thresholds, _ = _thresholds(scores, np.zeros_like(y), y, ["a", "b"], np.ones(4, bool))
+    assert thresholds == pytest.approx({"a": THRESHOLD_OWN_SHARE * 0.5
+                                        + (1 - THRESHOLD_OWN_SHARE) * 0.15, "b": 0.15})
 
 
 def test_complexity_domain_implies_holding_complexity():

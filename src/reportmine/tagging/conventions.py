@@ -123,8 +123,13 @@ SITUATIONS: tuple[Situation, ...] = (
          "sickness", "morale"))),
     Situation("reflective supervision", (WORKFORCE, CARE), (
         ("reflective supervision", "group supervision", "clinical supervision",
-         "reflective practice", "reflective space", "reflective session", "restorative supervision",
-         "case consultation", "debrief", "debriefing"),)),
+         "restorative supervision", "case consultation", "debrief", "debriefing"),)),
+    # a "reflective session" is as often a partnership's workshop as staff
+    # supervision: only staff reflecting together is the convention's case
+    Situation("staff reflecting together", (WORKFORCE, CARE), (
+        tuple(_STAFF),
+        ("reflective practice", "reflective space", "reflective session", "space to reflect",
+         "time to reflect"))),
     Situation("strengths-based starting point", (CARE,), (
         ("strengths-based", "strength-based", "strengths based", "strength based",
          "appreciative", "appreciative inquiry", "what is working", "what's working",
