@@ -284,6 +284,47 @@ def test_tags_the_codebook_does_not_back_are_marked_as_the_models_alone(trained)
     assert not any(t.label in matcher.evidence(p.text) for p, t in model_only)
 
 
+@pytest.fixture(scope="module")
+def model_only_tags(trained) -> list[tuple[PassageInput, PassageEvidence, Tag]]:
+    """Tags of the test split's passages that the model alone assigned."""
+    gold = json.loads(GOLD.read_text())
+    passages, _, _ = training_set(gold, ("test",))
+    return [(p, e, t) for p, e, tags in zip(passages, gather_evidence(passages),
+                                            trained.tag(passages))
+            for t in tags if t.assigned and t.model_only]
+
+
+def test_model_evidence_names_only_what_is_in_the_passage(model_only_tags):
+    def traceable(p: PassageInput, e: PassageEvidence, label: str, reason: str) -> bool:
+        kind, _, found = reason.rpartition(": ")
+        if reason.startswith("in "):
+            return reason == f"in {p.section}"
+        if kind.endswith(" terms"):
+            return set(found.split(", ")) <= set(e.text[kind.removesuffix(" terms")])
+        if kind == "neighbours":
+            return set(found.split(", ")) <= set(e.neighbours[label])
+        words = found.split(", ") if kind else [reason]
+        return all(normalise(w) in normalise(p.text) for w in words)
+
+    assert model_only_tags
+    for p, e, tag in model_only_tags:
+        for item in tag.evidence:
+            assert traceable(p, e, tag.label, item.removeprefix(MODEL_EVIDENCE)), (p.text, item)
+
+
+def test_model_evidence_names_closeness_and_other_labels_hits_not_only_ngrams(model_only_tags):
+    reasons = [item for _, _, t in model_only_tags for item in t.evidence]
+    assert any(r.startswith(MODEL_EVIDENCE + "close to its codebook description: ")
+               for r in reasons)
+    assert any(" terms: " in r for r in reasons)
+
+
+def test_a_model_saved_after_tagging_leaves_its_evidence_tables_out(trained, tmp_path):
+    trained.tag([PassageInput("Staff rotas were redrawn after the review.")])
+    trained.save(tmp_path / "tagger.pkl")
+    assert "_explained" not in TrainedTagger.load(tmp_path / "tagger.pkl").__dict__
+
+
 def test_a_tag_is_the_models_alone_only_when_all_its_evidence_is():
     assert Tag("issue.workforce", 0.6, True, ["model: staff rota"]).model_only
     assert not Tag("issue.workforce", 0.6, True, ["training", "model: staff rota"]).model_only

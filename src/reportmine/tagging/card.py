@@ -55,7 +55,7 @@ def _evidence_status(results: dict[str, Evaluation]) -> str:
              f"{r.evidence_precision('codebook')} for codebook-backed tags"
              for split, r in _trained(results)]
     return (" Tags that no codebook pattern, sub-heading or convention backs (evidence "
-            "`model: …`, the model's n-grams alone): " + "; ".join(parts) + ". Where they "
+            "`model: …`, the classifier's reasons alone): " + "; ".join(parts) + ". Where they "
             "fall well below the codebook-backed tags, read them as suggestions.") if parts else ""
 
 
@@ -69,8 +69,8 @@ def _supplementary(info: dict) -> str:
             f"{info.get('extra_version')}; how they were sampled and coded: corpus/README.md), "
             f"each weighing {info['extra_weight']:g} of a report passage in every fit, never "
             "scored in cross-validation: they teach the model real sector prose, which the "
-            "fictional reports alone could not (session 18: test micro 0.666 → 0.682, real "
-            "0.668 → 0.680 with them). ")
+            "fictional reports alone could not (measured when they were added: test micro "
+            "0.666 → 0.682, real 0.668 → 0.680). ")
 
 
 def _report_cv_lines(report_cv: ReportCV, info: dict) -> list[str]:

@@ -36,7 +36,7 @@ class Evaluation:
     reports: list[str] = field(default_factory=list)
     micro_f1_interval: tuple[float, float] = (0.0, 0.0)
     # precision and count of the assigned tags the codebook backs, and of those
-    # the model's n-grams alone assigned: how far each kind of tag can be trusted
+    # the model alone assigned: how far each kind of tag can be trusted
     by_evidence: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -61,7 +61,7 @@ class Evaluation:
         lines.append(f"micro-F1 {LEVEL:.0%} interval (bootstrap over {self.n_gold} passages): "
                      f"{low:.3f}-{high:.3f}")
         lines.append(f"assigned tags backed by the codebook: {self.evidence_precision('codebook')}; "
-                     f"by the model's n-grams alone: {self.evidence_precision('model')}")
+                     f"by the model alone: {self.evidence_precision('model')}")
         return "\n".join(lines)
 
     def evidence_precision(self, source: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import pickle
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +184,16 @@ class Closeness:
         passages = self.vec.transform([e.lemmas for e in evidence])
         return CLOSENESS_SCALE * (passages @ self.described.T).toarray()
 
+    def shared_words(self, passage: tuple[np.ndarray, np.ndarray], description: np.ndarray,
+                     names: np.ndarray, k: int = 3) -> list[str]:
+        """The lemmas of a passage (columns and values of its row of
+        `self.vec`, whose vocabulary is `names`) that bring it closest to a
+        label's `description` (its dense row of `self.described`)."""
+        cols, values = passage
+        weights = values * description[cols]
+        ranked = sorted(zip(weights, cols), reverse=True)
+        return [str(names[col]) for w, col in ranked[:k] if w > 0]
+
 
 @dataclass
 class Features:
@@ -242,6 +252,12 @@ def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float,
     return models
 
 
+def _row(m: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and values of row i (slicing a row out as a matrix costs more)."""
+    start, end = m.indptr[i], m.indptr[i + 1]
+    return m.indices[start:end], m.data[start:end]
+
+
 def _proba(models: list[Any], x: sparse.csr_matrix, own: np.ndarray) -> np.ndarray:
     cols = [np.full(x.shape[0], m) if isinstance(m, float) else
             m.predict_proba(sparse.hstack([x, own[:, j]]).tocsr())[:, 1]
@@ -283,16 +299,28 @@ class TrainedTagger:
     def labels(self) -> list[str]:
         return self.features.labels
 
+    @cached_property
+    def _explained(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What model evidence is read from, slow to build per tag: names of the
+        n-gram and closeness vocabularies, the label descriptions as dense rows."""
+        closeness = self.features.closeness
+        return (self.features.text_vec.get_feature_names_out(),
+                closeness.vec.get_feature_names_out(), closeness.described.toarray())
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_explained"}
+
     def tag(self, passages: list[PassageInput]) -> list[list[Tag]]:
         if not passages:
             return []
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
-        probs = _proba(self.models, x, self.features.own(evidence))
+        own = self.features.own(evidence)
+        probs = _proba(self.models, x, own)
         scores, rule = blend(probs, evidence, self.labels, self.features.reliability,
                              self.info["alpha"])
         rounded = np.round(scores, 4).tolist()
-        names = self.features.text_vec.get_feature_names_out()
+        closeness = self.features.closeness.vec.transform([e.lemmas for e in evidence])
         out = []
         for i, (p, e) in enumerate(zip(passages, evidence)):
             tags = []
@@ -301,21 +329,56 @@ class TrainedTagger:
                 terms = (e.rules.get(label, []) + e.text.get(label, [])
                          + [f"heading: {t}" for t in e.heading.get(label, [])])
                 if assigned and not terms:
-                    terms = [MODEL_EVIDENCE + t for t in as_written(
-                        p.text, e.doc or nlp()(p.text), self._top_terms(x[i, :len(names)], names, j))]
+                    terms = self._model_evidence(p, e, _row(x, i), own[i, j], _row(closeness, i), j)
                 tags.append(Tag(label, rounded[i][j], assigned, terms))
             out.append(apply_conventions(tags, p))
         return out
 
-    def _top_terms(self, row: sparse.csr_matrix, names: np.ndarray, j: int,
-                   k: int = 3) -> list[str]:
-        """N-grams of the passage (its TF-IDF row) that pushed this label's score up most."""
+    def _model_evidence(self, passage: PassageInput, evidence: PassageEvidence,
+                        shared: tuple[np.ndarray, np.ndarray], own: np.ndarray,
+                        closeness: tuple[np.ndarray, np.ndarray], j: int,
+                        most: int = 3) -> list[str]:
+        """Why the classifier raised a tag that no pattern, heading or convention
+        backs: its `most` strongest kinds of reason, each marked MODEL_EVIDENCE -
+        the passage's n-grams (quoted as written), its closeness to the label's
+        description (the words shared with it), another label's pattern hits,
+        its neighbours' hits, its section. Naming only n-grams would misreport
+        the many tags that closeness or other labels' hits raised. `shared`
+        and `closeness` are the passage's rows (columns, values) of the shared
+        features and the closeness vocabulary; `own`, its own-evidence columns."""
         model = self.models[j]
         if isinstance(model, float):
             return []
-        weights = row.data * model.coef_[0, row.indices]
-        ranked = sorted(zip(weights, row.indices), reverse=True)
-        return [str(names[col]) for w, col in ranked[:k] if w > 0]
+        features, label = self.features, self.labels[j]
+        ngram_names, closeness_names, descriptions = self._explained
+        n_text, n_labels = len(ngram_names), len(self.labels)
+        coef = model.coef_[0]
+        cols, values = shared
+        weights = values * coef[cols]
+        doc = evidence.doc or nlp()(passage.text)
+        reasons: list[tuple[float, list[str]]] = []
+        ngrams = sorted((w, c) for w, c in zip(weights, cols) if c < n_text and w > 0)
+        if ngrams:
+            top = ngrams[-3:][::-1]
+            reasons.append((sum(w for w, _ in top), as_written(
+                passage.text, doc, [str(ngram_names[c]) for _, c in top])))
+        for w, c in zip(weights, cols):
+            if w > 0 and n_text <= c < n_text + n_labels:
+                other = self.labels[c - n_text]
+                reasons.append((w, [f"{other} terms: {', '.join(evidence.text[other][:3])}"]))
+            elif w > 0 and c >= n_text + n_labels:
+                reasons.append((w, [f"in {passage.section}"]))
+        _, _, neighbours, near = own * coef[-len(own):]
+        if neighbours > 0:
+            reasons.append((neighbours,
+                            [f"neighbours: {', '.join(evidence.neighbours.get(label, [])[:3])}"]))
+        if near > 0:
+            words = as_written(passage.text, doc,
+                               features.closeness.shared_words(closeness, descriptions[j],
+                                                               closeness_names))
+            reasons.append((near, [f"close to its codebook description: {', '.join(words)}"]))
+        reasons.sort(key=lambda r: -r[0])
+        return [MODEL_EVIDENCE + item for _, items in reasons[:most] for item in items]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from reportmine.tagging.codebook import COMPLEXITY_PREFIX, HOLDING, Codebook, lo
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher, no_label_passage
 
 
-MODEL_EVIDENCE = "model: "  # marks words behind the model's n-grams, not codebook patterns
+MODEL_EVIDENCE = "model: "  # marks the classifier's reasons for a tag the codebook does not back
 
 
 @dataclass
@@ -31,7 +31,7 @@ class Tag:
     @property
     def model_only(self) -> bool:
         """Whether nothing of the codebook (pattern, heading, convention rule)
-        backs the tag: the trained model's n-grams alone assigned it."""
+        backs the tag: the trained classifier alone assigned it."""
         return all(e.startswith(MODEL_EVIDENCE) for e in self.evidence)
 
 
