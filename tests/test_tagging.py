@@ -230,6 +230,17 @@ def test_long_paragraph_ending_with_a_question_is_still_tagged():
     assert {t.label for t in tags if t.assigned} >= {"issue.information_sharing"}
 
 
+def test_a_long_prompt_of_the_immediate_reflections_form_gets_no_labels():
+    prompt = ("Please say whether the partnership agrees that this report, including its "
+              "notes on the risk assessment tool and the tick box scoring, may be shared "
+              "with other local areas:")
+    tagger = KeywordTagger()
+    in_form = PassageInput(prompt, section="section.local_reflections", kind="paragraph")
+    assert not any(t.assigned for t in tagger.tag([in_form])[0])
+    elsewhere = PassageInput(prompt, section="section.key_issues", kind="paragraph")
+    assert any(t.assigned for t in tagger.tag([elsewhere])[0])
+
+
 def test_model_trained_without_real_data():
     gold = {"reports": [
         {"file_name": f"{split}.pdf", "split": split,

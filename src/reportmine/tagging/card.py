@@ -147,7 +147,10 @@ def write_card(model: TrainedTagger, path: Path,
         "somewhat optimistic for that. So was a third, in model trained-0.9: a 'reflective "
         "session' or 'reflective space' is the supervision convention only with staff in "
         "the sentence (the real reports' reflective sessions are partnership workshops); "
-        "grouped CV on train was level with it (0.708 → 0.708).",
+        "grouped CV on train was level with it (0.708 → 0.708). And a fourth: a paragraph "
+        "of the Immediate reflections form that ends in a question or a colon is a prompt "
+        "whatever its length (the real template has a 27-word 'Please tick this box …' "
+        "line); no training passage changed.",
         "- protocol: the blend weight, the threshold cap and the use of rules are structural "
         "choices made by training on `train` only and scoring `test` as a proxy for an "
         "unseen style; the codebook patterns and convention rules were written from "

@@ -21,24 +21,31 @@ from reportmine.text import nlp
 
 _NO_LABEL_KINDS = {"table_header", "header", "heading"}
 LEAD_IN_MAX_WORDS = 25  # lead-ins and prompt questions are one short line
+# "Immediate reflections from the local area" is a form: its paragraphs that
+# end in a question or a colon are the form's prompts, however long, and the
+# local area answers in the items under them
+FORM_SECTION = "section.local_reflections"
 
 
 _NUMBERING = re.compile(r"^(?:\(?(?:\d+|[a-z]|[ivx]+)[.)]\s+)?(.*?)[\s.:;]*$", re.IGNORECASE)
 
 
 def no_label_passage(text: str, kind: str | None = None,
-                     codebook: Codebook | None = None) -> bool:
+                     codebook: Codebook | None = None, section: str | None = None) -> bool:
     """Coding convention: headings, sub-theme titles, lead-ins, prompt
     questions and table headers say nothing substantive, so they get no
     labels. A long paragraph that happens to end with a (rhetorical) question
-    is not a prompt; a passage that is only a label's name in `codebook`
-    (default: the project's) such as "3. Holding complexity, uncertainty and
-    curiosity", an item of a list of the themes, is a title."""
+    is not a prompt, except in the Immediate reflections form (FORM_SECTION);
+    a passage that is only a label's name in `codebook` (default: the
+    project's) such as "3. Holding complexity, uncertainty and curiosity", an
+    item of a list of the themes, is a title."""
     t = text.strip()
     if kind in _NO_LABEL_KINDS or not t:
         return True
     words = len(t.split())
-    return (t.endswith((":", ";", "?")) and words <= LEAD_IN_MAX_WORDS or words <= 3
+    prompt = t.endswith((":", ";", "?")) and (
+        words <= LEAD_IN_MAX_WORDS or section == FORM_SECTION and kind == "paragraph")
+    return (prompt or words <= 3
             or _NUMBERING.match(t).group(1).lower() in (codebook or load_codebook()).names)
 
 

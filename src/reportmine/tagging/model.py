@@ -475,7 +475,8 @@ class TrainingData:
 
     @property
     def substantive(self) -> np.ndarray:
-        return np.array([not no_label_passage(p.text, p.kind) for p in self.passages])
+        return np.array([not no_label_passage(p.text, p.kind, section=p.section)
+                         for p in self.passages])
 
 
 def _fit(data: TrainingData, unseen: Collection[str] = ()) -> tuple[Features, list[Any]]:

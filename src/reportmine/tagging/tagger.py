@@ -65,7 +65,7 @@ def apply_conventions(tags: list[Tag], passage: PassageInput,
                       codebook: Codebook | None = None) -> list[Tag]:
     """No labels for non-substantive passages (titles read from `codebook`,
     default the project's); a complexity domain implies holding."""
-    if no_label_passage(passage.text, passage.kind, codebook):
+    if no_label_passage(passage.text, passage.kind, codebook, passage.section):
         for t in tags:
             t.assigned = False
         return tags
