@@ -74,6 +74,39 @@ def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, gold, capsy
     assert codebook["tags"] >= 1 and codebook["precision"] == result["micro"]["precision"]
 
 
+@pytest.fixture
+def miscoded_gold(tmp_path) -> Path:
+    """The tiny report's passage coded as about the workforce only."""
+    path = tmp_path / "miscoded.json"
+    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+                                              "passages": [{"text": TEXT, "labels": [
+                                                  "issue.workforce"]}]}]}))
+    return path
+
+
+def test_eval_errors_lists_each_wrong_passage_with_labels_missed_and_extra(
+        db, miscoded_gold, capsys):
+    result = json.loads(_keyword_eval(db, miscoded_gold, capsys, "--errors", "--format", "json"))
+    [error] = result["errors"]
+    assert error["text"] == TEXT and error["page"] == 1
+    assert [m["label"] for m in error["missed"]] == ["issue.workforce"]
+    extra = {e["label"]: e for e in error["extra"]}
+    assert "gdpr" in [t.lower() for t in extra["issue.information_sharing"]["evidence"]]
+    out = _keyword_eval(db, miscoded_gold, capsys, "--errors")
+    assert "1 of 1 gold passages tagged differently" in out
+    assert "missed issue.workforce" in out and "extra  issue.information_sharing" in out
+
+
+def test_eval_without_errors_flag_leaves_the_error_list_out(db, miscoded_gold, capsys):
+    result = json.loads(_keyword_eval(db, miscoded_gold, capsys, "--format", "json"))
+    assert "errors" not in result
+
+
+def test_errors_flag_is_refused_outside_eval_tagging(db, gold, capsys):
+    assert main(["--db", str(db), "eval", "ask", "--gold", str(gold), "--errors"]) != 0
+    assert capsys.readouterr().err.strip().count("\n") == 0
+
+
 def test_sections_carry_the_labels_and_top_scores_of_their_passages(db, capsys):
     assert main(["--db", str(db), "tag", "--model", "keyword"]) == 0
     assert main(["--db", str(db), "export", "passages", "--format", "jsonl"]) == 0

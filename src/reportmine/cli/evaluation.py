@@ -27,6 +27,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--paraphrases", action="store_true",
                    help="ask: ask each gold question as its 'paraphrases' word it instead, "
                         "to measure how much the figures depend on the gold phrasing")
+    p.add_argument("--errors", action="store_true",
+                   help="tagging: also list every gold passage tagged differently from its "
+                        "gold labels, with the labels missed and those assigned beyond the "
+                        "gold (scores and evidence)")
     p.add_argument("--top", type=positive_int, default=20, metavar="N",
                    help="compare: shared-learning entries searched for each point (default: 20)")
     p.set_defaults(func=_eval)
@@ -38,6 +42,8 @@ def _eval(args: argparse.Namespace) -> int:
 
     if args.paraphrases and args.what != "ask":
         raise ReportmineError("--paraphrases applies to eval ask only")
+    if args.errors and args.what != "tagging":
+        raise ReportmineError("--errors applies to eval tagging only")
     if args.what == "ask":
         return _eval_ask(args)
     if args.what == "compare":
@@ -47,11 +53,14 @@ def _eval(args: argparse.Namespace) -> int:
     with Store.open(db_path(args), create=False) as store:
         result = evaluate(store, gold, tagger, args.split)
     if args.format == "json":
-        print(json.dumps({"model": tagger.version, "split": args.split, **result.as_dict()},
-                         indent=2))
+        print(json.dumps({"model": tagger.version, "split": args.split,
+                          **result.as_dict(errors=args.errors)}, indent=2))
     else:
         print(f"model: {tagger.version}  split: {args.split}")
         print(result.text())
+        if args.errors:
+            print()
+            print(result.error_text())
     return 0
 
 

@@ -10,6 +10,8 @@ with a bootstrap interval (passages resampled with replacement).
 """
 from __future__ import annotations
 
+import dataclasses
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,19 @@ MACRO_MIN_SUPPORT = 5
 
 
 @dataclass
+class PassageError:
+    """A gold passage tagged differently from its gold labels: the gold labels
+    it missed and the labels assigned beyond them (label, score, evidence)."""
+
+    report: str
+    page: int | None  # None: the parser did not reproduce the passage
+    section: str
+    text: str
+    missed: list[dict[str, Any]]
+    extra: list[dict[str, Any]]
+
+
+@dataclass
 class Evaluation:
     per_label: dict[str, dict[str, float]]
     micro: dict[str, float]
@@ -38,14 +53,32 @@ class Evaluation:
     # precision and count of the assigned tags the codebook backs, and of those
     # the model alone assigned: how far each kind of tag can be trusted
     by_evidence: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    # the gold passages whose labels the tagger got wrong, in report order
+    errors: list[PassageError] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"reports": self.reports, "n_gold_passages": self.n_gold,
-                "n_matched": self.n_matched, "micro": self.micro, "macro": self.macro,
-                "micro_f1_interval": list(self.micro_f1_interval),
-                "interval_level": LEVEL,
-                "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label,
-                "by_evidence": self.by_evidence}
+    def as_dict(self, errors: bool = False) -> dict[str, Any]:
+        out = {"reports": self.reports, "n_gold_passages": self.n_gold,
+               "n_matched": self.n_matched, "micro": self.micro, "macro": self.macro,
+               "micro_f1_interval": list(self.micro_f1_interval),
+               "interval_level": LEVEL,
+               "macro_min_support": MACRO_MIN_SUPPORT, "per_label": self.per_label,
+               "by_evidence": self.by_evidence}
+        return {**out, "errors": [dataclasses.asdict(e) for e in self.errors]} if errors else out
+
+    def error_text(self) -> str:
+        """Each wrongly tagged gold passage with what was missed and what was
+        assigned beyond the gold labels, with scores and evidence."""
+        lines = [f"{len(self.errors)} of {self.n_gold} gold passages tagged differently "
+                 "from the gold labels:"]
+        for e in self.errors:
+            where = f"p{e.page}" if e.page is not None else "not found in the stored passages"
+            lines += ["", f"{e.report} {where} [{e.section}]", textwrap.fill(
+                e.text, 96, initial_indent="  ", subsequent_indent="  ", max_lines=3)]
+            lines += [f"  missed {t['label']} {t['score']:.2f}" for t in e.missed]
+            lines += [textwrap.fill(f"  extra  {t['label']} {t['score']:.2f}: "
+                                    f"{', '.join(t['evidence'])}", 96, subsequent_indent=" " * 9)
+                      for t in e.extra]
+        return "\n".join(lines)
 
     def text(self) -> str:
         lines = [f"reports: {len(self.reports)}  gold passages: {self.n_gold}  "
@@ -105,6 +138,7 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     sources = {"codebook": [0, 0], "model": [0, 0]}  # assigned tags: correct, all
     n_gold = n_matched = 0
     per_passage: list[tuple[int, int, int]] = []
+    errors: list[PassageError] = []
     for report in reports:
         rows = store.passages(stored[stem(report)])
         rows = [{**row, "position": row["section_position"]} for row in rows]
@@ -118,6 +152,7 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
             n_gold += 1
             truth = set(with_implied(g.get("labels") or [])) & set(ids)
             pred: set[str] = set()
+            tags = {t.label: t for t in predicted[m]} if m is not None else {}
             if m is not None:
                 n_matched += 1
                 for t in predicted[m]:
@@ -126,6 +161,15 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
                         source = sources["model" if t.model_only else "codebook"]
                         source[0] += t.label in truth
                         source[1] += 1
+            if pred != truth:
+                errors.append(PassageError(
+                    file_name(report), rows[m]["page"] if m is not None else None,
+                    rows[m]["section"] if m is not None else g.get("section") or "",
+                    g["text"],
+                    [{"label": label, "score": tags[label].score if label in tags else 0.0}
+                     for label in sorted(truth - pred)],
+                    [{"label": label, "score": tags[label].score, "evidence": tags[label].evidence}
+                     for label in sorted(pred - truth)]))
             per_passage.append((len(pred & truth), len(pred - truth), len(truth - pred)))
             for label in ids:
                 c = counts[label]
@@ -142,4 +186,5 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
                    for name, (right, n) in sources.items()}
     return Evaluation(per_label, micro, macro, n_gold, n_matched,
                       [file_name(r) for r in reports],
-                      interval(np.array(per_passage).reshape(-1, 3), micro_f1), by_evidence)
+                      interval(np.array(per_passage).reshape(-1, 3), micro_f1), by_evidence,
+                      errors)
