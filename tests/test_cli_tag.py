@@ -41,14 +41,17 @@ def test_tag_fills_labels_and_scores_in_export(db, capsys):
     assert lead_in["labels"] == []
 
 
+def _gold_file(path: Path, labels: list[str]) -> Path:
+    """A gold file coding the tiny report's one passage with `labels`."""
+    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+                                              "passages": [{"text": TEXT, "labels": labels}]}]}))
+    return path
+
+
 @pytest.fixture
 def gold(tmp_path) -> Path:
     """The tiny report's one passage, coded with the label its words name."""
-    path = tmp_path / "gold.json"
-    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
-                                              "passages": [{"text": TEXT, "labels": [
-                                                  "issue.information_sharing"]}]}]}))
-    return path
+    return _gold_file(tmp_path / "gold.json", ["issue.information_sharing"])
 
 
 def _keyword_eval(db: Path, gold: Path, capsys, *extra: str) -> str:
@@ -77,11 +80,7 @@ def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, gold, capsy
 @pytest.fixture
 def miscoded_gold(tmp_path) -> Path:
     """The tiny report's passage coded as about the workforce only."""
-    path = tmp_path / "miscoded.json"
-    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
-                                              "passages": [{"text": TEXT, "labels": [
-                                                  "issue.workforce"]}]}]}))
-    return path
+    return _gold_file(tmp_path / "miscoded.json", ["issue.workforce"])
 
 
 def test_eval_errors_lists_each_wrong_passage_with_labels_missed_and_extra(
