@@ -153,14 +153,13 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
             truth = set(with_implied(g.get("labels") or [])) & set(ids)
             pred: set[str] = set()
             tags = {t.label: t for t in predicted[m]} if m is not None else {}
-            if m is not None:
-                n_matched += 1
-                for t in predicted[m]:
-                    if t.assigned:
-                        pred.add(t.label)
-                        source = sources["model" if t.model_only else "codebook"]
-                        source[0] += t.label in truth
-                        source[1] += 1
+            n_matched += m is not None
+            for t in tags.values():
+                if t.assigned:
+                    pred.add(t.label)
+                    source = sources["model" if t.model_only else "codebook"]
+                    source[0] += t.label in truth
+                    source[1] += 1
             if pred != truth:
                 errors.append(PassageError(
                     file_name(report), rows[m]["page"] if m is not None else None,

@@ -179,10 +179,13 @@ class Closeness:
         vec.fit(lemmas + described)
         return cls(vec, vec.transform(described))
 
-    def __call__(self, evidence: list[PassageEvidence]) -> np.ndarray:
-        """Shape (passages, labels)."""
-        passages = self.vec.transform([e.lemmas for e in evidence])
-        return CLOSENESS_SCALE * (passages @ self.described.T).toarray()
+    def rows(self, evidence: list[PassageEvidence]) -> sparse.csr_matrix:
+        """The passages in this vocabulary, shape (passages, vocabulary)."""
+        return self.vec.transform([e.lemmas for e in evidence])
+
+    def __call__(self, rows: sparse.csr_matrix) -> np.ndarray:
+        """Closeness of passages (their `rows`) to each label, shape (passages, labels)."""
+        return CLOSENESS_SCALE * (rows @ self.described.T).toarray()
 
     def shared_words(self, passage: tuple[np.ndarray, np.ndarray], description: np.ndarray,
                      names: np.ndarray, k: int = 3) -> list[str]:
@@ -225,14 +228,18 @@ class Features:
                               sparse.csr_matrix(hits), sparse.csr_matrix(section)]).tocsr()
 
 
-    def own(self, evidence: list[PassageEvidence]) -> np.ndarray:
+    def own(self, evidence: list[PassageEvidence],
+            closeness_rows: sparse.csr_matrix | None = None) -> np.ndarray:
         """Each label's own evidence, shape (passages, labels, 4): log hits
         in the passage, a hit in its heading, log hits in its neighbours,
-        closeness to the label's description."""
+        closeness to the label's description (from `closeness_rows` where the
+        caller already has the passages' `Closeness.rows`)."""
+        if closeness_rows is None:
+            closeness_rows = self.closeness.rows(evidence)
         return np.stack([np.log1p(_per_label([e.text for e in evidence], self.labels)),
                          _per_label([e.heading for e in evidence], self.labels) > 0,
                          np.log1p(_per_label([e.neighbours for e in evidence], self.labels)),
-                         self.closeness(evidence)], axis=2)
+                         self.closeness(closeness_rows)], axis=2)
 
 
 def _fit_models(x: sparse.csr_matrix, own: np.ndarray, y: np.ndarray, c: float,
@@ -315,12 +322,12 @@ class TrainedTagger:
             return []
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
-        own = self.features.own(evidence)
+        closeness = self.features.closeness.rows(evidence)  # also read by model evidence
+        own = self.features.own(evidence, closeness)
         probs = _proba(self.models, x, own)
         scores, rule = blend(probs, evidence, self.labels, self.features.reliability,
                              self.info["alpha"])
         rounded = np.round(scores, 4).tolist()
-        closeness = self.features.closeness.vec.transform([e.lemmas for e in evidence])
         out = []
         for i, (p, e) in enumerate(zip(passages, evidence)):
             tags = []
