@@ -79,6 +79,31 @@ def test_staff_given_reflective_space_is_the_supervision_convention():
                        "difficult cases.") == ["staff reflecting together"]
 
 
+def test_naming_performance_data_to_understand_it_is_not_monitoring_rather_than_asking():
+    assert _situations("The aim was to understand the data and performance picture "
+                       "across the city.") == []
+
+
+def test_data_used_to_ask_questions_not_to_report_performance_is_the_convention():
+    assert _situations("The figures are now used to ask questions, not only to report "
+                       "performance.") == ["monitoring rather than asking questions"]
+
+
+def test_young_peoples_education_and_training_near_housing_is_not_partners_trained():
+    assert _situations("Care leavers need support to plan education or training and its "
+                       "effect on their housing.") == []
+
+
+def test_housing_staff_given_training_is_the_partners_trained_convention():
+    assert "non-traditional partners trained" in _situations(
+        "The district councils commissioned training for their housing and leisure staff.")
+
+
+def test_a_business_case_or_information_security_is_not_a_non_traditional_partner():
+    assert _situations("They made a business case to involve more partners in reviewing "
+                       "the information security approach.") == []
+
+
 def test_keyword_matcher_matches_patterns_as_lemmas():
     found = default_matcher().evidence(
         "The panels were merged, and agencies were sharing information under GDPR.")

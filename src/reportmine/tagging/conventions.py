@@ -40,9 +40,11 @@ _STAFF = ["staff", "practitioner", "worker", "workforce", "team", "colleague", "
           "manager", "social worker", "officer"]
 _NON_TRADITIONAL = ["housing", "housing provider", "landlord", "transport", "bus", "taxi",
                     "railway", "rail", "leisure", "leisure centre", "park", "parks", "retail",
-                    "shop", "shopping centre", "security", "security guard", "hotel",
+                    "shop", "shopping centre", "security guard", "security staff", "security team",
+                    "security manager", "security contractor", "hotel",
                     "fast food", "takeaway", "licensing", "licensed premises", "pharmacy",
-                    "business", "businesses", "night-time economy", "library", "libraries"]
+                    "local business", "local businesses", "business owner", "business owners",
+                    "night-time economy", "library", "libraries"]
 _DATA = ["data", "figures", "statistics", "dashboard", "performance information", "numbers",
          "information", "intelligence"]
 
@@ -90,10 +92,14 @@ SITUATIONS: tuple[Situation, ...] = (
          "working with", "join", "joined", "partner", "partners", "brought in", "bring in",
          "attend", "attended", "invite", "invited", "approach", "approached", "reach out",
          "reached out", "recruit", "recruited", "sign up", "signed up"))),
+    # the convention is *their staff* trained: young people's "education, training
+    # and employment" near housing is not it
     Situation("non-traditional partners trained", (PARTNERSHIP, BLURRING, WORKFORCE), (
         tuple(_NON_TRADITIONAL),
         ("training", "trained", "guidance", "briefing", "briefed", "awareness session",
-         "learning session", "awareness raising", "toolkit", "induction"))),
+         "learning session", "awareness raising", "toolkit", "induction"),
+        tuple(_STAFF) + ("driver", "drivers", "guard", "guards", "supervisor", "supervisors",
+                         "operator", "operators", "employee", "employees"))),
     Situation("transition to adult services", (TRANSITIONS,), (
         ("adult services", "adults' services", "adult social care", "adult safeguarding",
          "adulthood", "turn 18", "turning 18", "age of 18", "over 18", "after 18", "18th birthday",
@@ -142,12 +148,16 @@ SITUATIONS: tuple[Situation, ...] = (
          "separately", "silo", "silos", "in pockets", "pocket", "own system", "own systems",
          "separate systems", "not shared", "never shared", "isn't shared", "wasn't shared",
          "weren't shared", "not joined up", "held separately", "kept separately"))),
+    # the convention is a contrast: data used to monitor *rather than* to ask,
+    # not a passage that merely names both ("to understand the performance data")
     Situation("monitoring rather than asking questions", (DATA, QUESTIONS), (
         tuple(_DATA),
         ("monitor", "monitoring", "performance", "report", "reporting", "reassure",
          "reassurance", "count", "counting", "measure"),
         ("question", "questions", "ask", "asked", "asking", "curious", "curiosity", "why",
-         "understand", "explore", "wonder", "interrogate"))),
+         "understand", "explore", "wonder", "interrogate"),
+        ("rather than", "instead of", "not", "no", "nobody", "never", "but", "different",
+         "whereas", "as opposed to", "more than"))),
 )
 
 
