@@ -150,7 +150,12 @@ def write_card(model: TrainedTagger, path: Path,
         "grouped CV on train was level with it (0.708 → 0.708). And a fourth: a paragraph "
         "of the Immediate reflections form that ends in a question or a colon is a prompt "
         "whatever its length (the real template has a 27-word 'Please tick this box …' "
-        "line); no training passage changed.",
+        "line); no training passage changed. A fifth, in model trained-0.10: the "
+        "'monitoring rather than asking questions' convention needs a contrast in the "
+        "sentence ('rather than', 'not', 'but' ...), as the codebook words it; seen on one "
+        "real and one test passage that only name performance data, then checked on the "
+        "independently coded supplementary passages, where the rule had fired 17 times and "
+        "never been right (now twice). No train passage's rules changed.",
         "- protocol: the blend weight, the threshold cap and the use of rules are structural "
         "choices made by training on `train` only and scoring `test` as a proxy for an "
         "unseen style; the codebook patterns and convention rules were written from "

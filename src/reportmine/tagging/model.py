@@ -44,7 +44,7 @@ from reportmine.text import doc_words, nlp, normalise
 
 # 0.8: supplementary passages of real sector prose; closeness to the label descriptions
 # 0.9: thresholds shrunk towards one shared threshold
-MODEL_VERSION = "trained-0.9"
+MODEL_VERSION = "trained-0.10"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
