@@ -15,6 +15,7 @@ from reportmine.tagging.conventions import default_conventions
 from reportmine.tagging.keywords import KeywordMatcher, default_matcher
 from reportmine.tagging.model import (EXTRA_WEIGHT, HEADING_RULE_SCORE, PRIOR_RELIABILITY,
                                       THRESHOLD_OWN_SHARE, TermReliability, TrainedTagger,
+                                      TrainingData,
                                       _thresholds, as_written, blend, leave_one_report_out,
                                       supplementary_set, train, training_set)
 from reportmine.tagging.tagger import (MODEL_EVIDENCE, KeywordTagger, PassageInput, Tag,
@@ -160,6 +161,17 @@ def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
     assert table.score(label, ["place", "extra-familial"]) > specific  # noisy-OR
 
 
+def test_a_training_passages_keyword_score_comes_from_the_other_reports():
+    label = "issue.contextual_safeguarding"
+    data = TrainingData([PassageInput("a"), PassageInput("b")],
+                        [PassageEvidence(text={label: ["hotspot"]})] * 2,
+                        np.array([[True], [False]]), ["one.pdf", "two.pdf"], [label])
+    scores = TermReliability.cross_fitted(data, np.ones(2, dtype=bool))
+    # the positive passage reads "hotspot" as its one negative use in the other
+    # report, smoothed: (0 + 1) / (1 + 2); the negative, as (1 + 1) / (1 + 2)
+    assert scores[:, 0] == pytest.approx([1 / 3, 2 / 3])
+
+
 def test_model_ngram_evidence_is_quoted_as_written_in_the_passage():
     text = "Partners now bring them together every month."
     assert as_written(text, nlp()(text), ["bring together", "partner", "panel"]) == [
@@ -197,8 +209,8 @@ def test_blend_weighs_model_and_keywords_and_heading_rule_lifts_score():
     labels = ["issue.information_sharing", "issue.workforce"]
     evidence = [PassageEvidence(text={"issue.information_sharing": ["gdpr"]},
                                 heading={"issue.workforce": ["training"]})]
-    scores, rule = blend(np.array([[0.2, 0.1]]), evidence, labels, TermReliability({}),
-                         alpha=0.5)
+    scores, rule = blend(np.array([[0.2, 0.1]]), TermReliability({}).scores(evidence, labels),
+                         evidence, labels, alpha=0.5)
     assert scores[0, 0] == pytest.approx(0.5 * 0.2 + 0.5 * 0.5)
     assert scores[0, 1] == HEADING_RULE_SCORE and rule.tolist() == [[False, True]]
 
@@ -380,7 +392,8 @@ def test_model_trained_on_another_codebook_version_is_refused(trained, tmp_path)
 def test_convention_rule_lifts_score_whatever_the_model_says():
     labels = ["issue.transitions"]
     evidence = [PassageEvidence(rules={"issue.transitions": ["rule: transition to adult services"]})]
-    scores, rule = blend(np.array([[0.0]]), evidence, labels, TermReliability({}))
+    scores, rule = blend(np.array([[0.0]]), TermReliability({}).scores(evidence, labels),
+                         evidence, labels)
     assert scores[0, 0] == HEADING_RULE_SCORE and rule.tolist() == [[True]]
 
 

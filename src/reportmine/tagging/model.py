@@ -44,7 +44,9 @@ from reportmine.text import doc_words, nlp, normalise
 
 # 0.8: supplementary passages of real sector prose; closeness to the label descriptions
 # 0.9: thresholds shrunk towards one shared threshold
-MODEL_VERSION = "trained-0.10"
+# 0.10: conventions read as the codebook words them
+# 0.11: a label's own hits in the passage enter the classifier as its keyword score
+MODEL_VERSION = "trained-0.11"
 TRAIN_SPLITS = ("train",)
 HEADING_RULE_SCORE = 0.9
 ALPHA = 0.6  # weight of the model probability; the rest goes to the keyword score
@@ -68,7 +70,7 @@ C = 16.0  # inverse regularisation; grouped CV preferred it to 1 and 4
 # other readers, about other documents. Grouped CV on the train reports
 # preferred 0.1 (0.702) to 0.25 (0.701), 0.5 (0.697) and 1 (0.695).
 EXTRA_WEIGHT = 0.1
-CLOSENESS_SCALE = 5.0  # closeness to a label's description beside the log hit counts (0-2)
+CLOSENESS_SCALE = 5.0  # closeness to a label's description beside the other own columns (0-2)
 PRIOR_RELIABILITY = 0.5  # an unseen term counts as the plain keyword score's one term
 PRIOR_WEIGHT = 2.0  # pseudo-passages behind the prior
 
@@ -155,6 +157,27 @@ class TermReliability:
             miss *= 1 - known.get(key, PRIOR_RELIABILITY)
         return 1 - miss
 
+    def scores(self, evidence: list[PassageEvidence], labels: list[str]) -> np.ndarray:
+        """The keyword score of every passage and label, shape (passages, labels)."""
+        return _per_label([e.text for e in evidence], labels, self.score)
+
+    @staticmethod
+    def cross_fitted(data: TrainingData, substantive: np.ndarray) -> np.ndarray:
+        """Keyword scores of training passages from reliabilities fitted on the
+        other reports' passages (grouped folds): a passage's own hits would
+        otherwise vouch for its terms, and the classifier would learn to trust
+        a keyword score that unseen passages cannot match."""
+        folds = min(5, len(set(data.groups)))
+        if folds < 2:
+            return TermReliability.fit(data.evidence, data.y, data.labels,
+                                       substantive).scores(data.evidence, data.labels)
+        out = np.zeros(data.y.shape)
+        for fit, held in GroupKFold(n_splits=folds).split(data.passages, groups=data.groups):
+            reliability = TermReliability.fit([data.evidence[i] for i in fit], data.y[fit],
+                                              data.labels, substantive[fit])
+            out[held] = reliability.scores([data.evidence[i] for i in held], data.labels)
+        return out
+
 
 @dataclass
 class Closeness:
@@ -210,13 +233,14 @@ class Features:
     closeness: Closeness
 
     @classmethod
-    def fit(cls, data: TrainingData, unseen: Collection[str] = ()) -> Features:
+    def fit(cls, data: TrainingData, substantive: np.ndarray,
+            unseen: Collection[str] = ()) -> Features:
         lemmas = [e.lemmas for e in data.evidence]
         text_vec = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
                                    ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         text_vec.fit(lemmas)
         return cls(text_vec, sorted({p.section for p in data.passages}), data.labels,
-                   TermReliability.fit(data.evidence, data.y, data.labels, data.substantive),
+                   TermReliability.fit(data.evidence, data.y, data.labels, substantive),
                    Closeness.fit(lemmas, data.labels, unseen))
 
     def shared(self, passages: list[PassageInput],
@@ -228,15 +252,18 @@ class Features:
                               sparse.csr_matrix(hits), sparse.csr_matrix(section)]).tocsr()
 
 
-    def own(self, evidence: list[PassageEvidence],
+    def own(self, evidence: list[PassageEvidence], keyword: np.ndarray,
             closeness_rows: sparse.csr_matrix | None = None) -> np.ndarray:
-        """Each label's own evidence, shape (passages, labels, 4): log hits
-        in the passage, a hit in its heading, log hits in its neighbours,
-        closeness to the label's description (from `closeness_rows` where the
-        caller already has the passages' `Closeness.rows`)."""
+        """Each label's own evidence, shape (passages, labels, 4): its keyword
+        score in the passage (`TermReliability.scores`: a hit of "reflected",
+        seldom right for holding complexity, counts for little, where a count
+        of hits counted it like "extra-familial"), a hit in its heading, log
+        hits in its neighbours, closeness to the label's description (from
+        `closeness_rows` where the caller already has the passages'
+        `Closeness.rows`)."""
         if closeness_rows is None:
             closeness_rows = self.closeness.rows(evidence)
-        return np.stack([np.log1p(_per_label([e.text for e in evidence], self.labels)),
+        return np.stack([keyword,
                          _per_label([e.heading for e in evidence], self.labels) > 0,
                          np.log1p(_per_label([e.neighbours for e in evidence], self.labels)),
                          self.closeness(closeness_rows)], axis=2)
@@ -272,16 +299,15 @@ def _proba(models: list[Any], x: sparse.csr_matrix, own: np.ndarray) -> np.ndarr
     return np.column_stack(cols)
 
 
-def blend(probs: np.ndarray, evidence: list[PassageEvidence], labels: list[str],
-          reliability: TermReliability, alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
+def blend(probs: np.ndarray, keyword: np.ndarray, evidence: list[PassageEvidence],
+          labels: list[str], alpha: float = ALPHA) -> tuple[np.ndarray, np.ndarray]:
     """Scores = alpha * model + (1 - alpha) * keyword score (the noisy-OR of
-    the matched terms' reliabilities), raised to HEADING_RULE_SCORE where the
-    heading names the label or a coding convention assigns it; also returns
-    where those rules fired."""
-    kw = _per_label([e.text for e in evidence], labels, reliability.score)
+    the matched terms' reliabilities, `TermReliability.scores`), raised to
+    HEADING_RULE_SCORE where the heading names the label or a coding
+    convention assigns it; also returns where those rules fired."""
     rule = (_per_label([e.heading for e in evidence], labels)
             + _per_label([e.rules for e in evidence], labels)) > 0
-    scores = alpha * probs + (1 - alpha) * kw
+    scores = alpha * probs + (1 - alpha) * keyword
     return np.where(rule, np.maximum(scores, HEADING_RULE_SCORE), scores), rule
 
 
@@ -323,10 +349,10 @@ class TrainedTagger:
         evidence = gather_evidence(passages)
         x = self.features.shared(passages, evidence)
         closeness = self.features.closeness.rows(evidence)  # also read by model evidence
-        own = self.features.own(evidence, closeness)
+        keyword = self.features.reliability.scores(evidence, self.labels)
+        own = self.features.own(evidence, keyword, closeness)
         probs = _proba(self.models, x, own)
-        scores, rule = blend(probs, evidence, self.labels, self.features.reliability,
-                             self.info["alpha"])
+        scores, rule = blend(probs, keyword, evidence, self.labels, self.info["alpha"])
         rounded = np.round(scores, 4).tolist()
         out = []
         for i, (p, e) in enumerate(zip(passages, evidence)):
@@ -487,17 +513,20 @@ class TrainingData:
 
 
 def _fit(data: TrainingData, unseen: Collection[str] = ()) -> tuple[Features, list[Any]]:
-    feats = Features.fit(data, unseen)
-    return feats, _fit_models(feats.shared(data.passages, data.evidence),
-                              feats.own(data.evidence), data.y, C, data.weights)
+    substantive = data.substantive
+    feats = Features.fit(data, substantive, unseen)
+    own = feats.own(data.evidence, TermReliability.cross_fitted(data, substantive))
+    return feats, _fit_models(feats.shared(data.passages, data.evidence), own, data.y, C,
+                              data.weights)
 
 
 def _blended(fitted: TrainingData, held: TrainingData) -> tuple[np.ndarray, np.ndarray]:
     """Blended scores and rule hits for `held` from a model fitted on `fitted`."""
     feats, models = _fit(fitted, unseen={p.text for p in held.passages})
+    keyword = feats.reliability.scores(held.evidence, held.labels)
     probs = _proba(models, feats.shared(held.passages, held.evidence),
-                   feats.own(held.evidence))
-    return blend(probs, held.evidence, held.labels, feats.reliability)
+                   feats.own(held.evidence, keyword))
+    return blend(probs, keyword, held.evidence, held.labels)
 
 
 def _choose(data: TrainingData, extra: TrainingData | None = None
