@@ -55,7 +55,8 @@ HEADING_RULE_SCORE = 0.9
 # nested grouped CV is flat from 0.65 to 0.8 (0.702-0.704, 0.700 at 0.6) and
 # the ranking of the independently coded supplementary passages improves with
 # it (mean average precision 0.275 at 0.6, 0.285 at 0.7, 0.294 at 0.8); past
-# 0.7 the real reports lose precision (micro 0.693 at 0.7, 0.678 at 0.8).
+# 0.7 the real reports lose precision (micro on their gold texts 0.693 at 0.7,
+# 0.678 at 0.8).
 ALPHA = 0.7
 THRESHOLD_CAP = 0.5
 # A label's threshold is this share of the way from the one threshold best
