@@ -41,9 +41,9 @@ def test_tag_fills_labels_and_scores_in_export(db, capsys):
     assert lead_in["labels"] == []
 
 
-def _gold_file(path: Path, labels: list[str]) -> Path:
+def _gold_file(path: Path, labels: list[str], split: str = "test") -> Path:
     """A gold file coding the tiny report's one passage with `labels`."""
-    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": "test",
+    path.write_text(json.dumps({"reports": [{"file_name": "tiny.pdf", "split": split,
                                               "passages": [{"text": TEXT, "labels": labels}]}]}))
     return path
 
@@ -68,6 +68,14 @@ def test_eval_prints_per_label_metrics(db, gold, capsys):
     assert low <= result["micro"]["f1"] <= high
     out = _keyword_eval(db, gold, capsys)
     assert "issue.information_sharing" in out and "micro" in out and "macro" in out
+
+
+def test_eval_tagging_pools_the_test_and_real_reports(db, tmp_path, capsys):
+    real = _gold_file(tmp_path / "real.json", ["issue.information_sharing"], split="real")
+    result = json.loads(_keyword_eval(db, real, capsys, "--split", "test+real", "--format", "json"))
+    assert result["reports"] == ["tiny.pdf"] and result["n_gold_passages"] == 1
+    assert main(["--db", str(db), "eval", "tagging", "--gold", str(real), "--model", "keyword",
+                 "--split", "test"]) != 0
 
 
 def test_eval_counts_every_keyword_tag_as_backed_by_the_codebook(db, gold, capsys):

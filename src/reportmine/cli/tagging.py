@@ -79,8 +79,8 @@ def _train(args: argparse.Namespace) -> int:
 
 def _held_out(args: argparse.Namespace, gold: dict[str, Any],
               model: Any) -> dict[str, Any] | None:
-    """Metrics on the test and real splits the model was not trained on, for
-    the model card, when the database holds those reports."""
+    """Metrics on the test and real splits the model was not trained on, and
+    on both pooled, for the model card, when the database holds those reports."""
     from reportmine.tagging.evaluate import evaluate
     from reportmine.tagging.tagger import KeywordTagger
 
@@ -89,8 +89,8 @@ def _held_out(args: argparse.Namespace, gold: dict[str, Any],
         return None
     results: dict[str, Any] = {}
     with Store.open(db, create=False) as store:
-        for split in ("test", "real"):
-            if split in model.info["splits"]:
+        for split in ("test", "real", "test+real"):
+            if set(split.split("+")) & set(model.info["splits"]):
                 continue
             for name, tagger in (("keyword", KeywordTagger()), ("trained", model)):
                 try:

@@ -122,9 +122,11 @@ def _match(norm: str, by_text: dict[str, int]) -> int | None:
 
 
 def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "test") -> Evaluation:
-    """Per-label, micro and macro precision/recall/F1 on one split ('all' for every one)."""
+    """Per-label, micro and macro precision/recall/F1 on one split, several
+    joined by "+" ("test+real": every held-out report, pooled) or "all"."""
     ids = load_codebook().ids
-    reports = [r for r in gold["reports"] if split == "all" or r.get("split") == split]
+    wanted = set(split.split("+"))
+    reports = [r for r in gold["reports"] if split == "all" or r.get("split") in wanted]
     if not reports:
         raise ReportmineError(f"the gold file has no reports in split '{split}'")
     if not any(r.get("passages") for r in reports):
