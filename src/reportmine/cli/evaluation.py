@@ -21,8 +21,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         "against the gold learning points; --model applies to tagging only)")
     p.add_argument("--gold", type=Path, required=True, metavar="FILE")
     p.add_argument("--split", choices=("test", "real", "train", "all", "test+real"),
-                   default="test", help="gold reports to score on (test+real: every held-out "
-                                        "report, pooled; not for ask)")
+                   default="test", help="gold reports to score on, for tagging and compare "
+                                        "(test+real: every held-out report, pooled)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--model", choices=("keyword", "trained"), default="trained")
     p.add_argument("--paraphrases", action="store_true",
