@@ -163,10 +163,11 @@ def test_term_reliability_trusts_terms_that_came_with_the_label_in_training():
 
 def test_a_training_passages_keyword_score_comes_from_the_other_reports():
     label = "issue.contextual_safeguarding"
-    data = TrainingData([PassageInput("a"), PassageInput("b")],
+    data = TrainingData([PassageInput("Police mapped the hotspot by the station."),
+                         PassageInput("The hotspot list was shared with schools.")],
                         [PassageEvidence(text={label: ["hotspot"]})] * 2,
                         np.array([[True], [False]]), ["one.pdf", "two.pdf"], [label])
-    scores = TermReliability.cross_fitted(data, np.ones(2, dtype=bool))
+    scores = TermReliability.cross_fitted(data)
     # the positive passage reads "hotspot" as its one negative use in the other
     # report, smoothed: (0 + 1) / (1 + 2); the negative, as (1 + 1) / (1 + 2)
     assert scores[:, 0] == pytest.approx([1 / 3, 2 / 3])

@@ -19,7 +19,7 @@ cross-validation inside the training data only.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -170,19 +170,18 @@ class TermReliability:
         return _per_label([e.text for e in evidence], labels, self.score)
 
     @staticmethod
-    def cross_fitted(data: TrainingData, substantive: np.ndarray) -> np.ndarray:
+    def cross_fitted(data: TrainingData) -> np.ndarray:
         """Keyword scores of training passages from reliabilities fitted on the
         other reports' passages (grouped folds): a passage's own hits would
         otherwise vouch for its terms, and the classifier would learn to trust
         a keyword score that unseen passages cannot match."""
-        folds = min(5, len(set(data.groups)))
-        if folds < 2:
+        if len(set(data.groups)) < 2:
             return TermReliability.fit(data.evidence, data.y, data.labels,
-                                       substantive).scores(data.evidence, data.labels)
+                                       data.substantive).scores(data.evidence, data.labels)
         out = np.zeros(data.y.shape)
-        for fit, held in GroupKFold(n_splits=folds).split(data.passages, groups=data.groups):
+        for fit, held in _report_folds(data):
             reliability = TermReliability.fit([data.evidence[i] for i in fit], data.y[fit],
-                                              data.labels, substantive[fit])
+                                              data.labels, data.substantive[fit])
             out[held] = reliability.scores([data.evidence[i] for i in held], data.labels)
         return out
 
@@ -241,14 +240,13 @@ class Features:
     closeness: Closeness
 
     @classmethod
-    def fit(cls, data: TrainingData, substantive: np.ndarray,
-            unseen: Collection[str] = ()) -> Features:
+    def fit(cls, data: TrainingData, unseen: Collection[str] = ()) -> Features:
         lemmas = [e.lemmas for e in data.evidence]
         text_vec = TfidfVectorizer(tokenizer=tokens, token_pattern=None, lowercase=False,
                                    ngram_range=(1, 2), min_df=2, sublinear_tf=True)
         text_vec.fit(lemmas)
         return cls(text_vec, sorted({p.section for p in data.passages}), data.labels,
-                   TermReliability.fit(data.evidence, data.y, data.labels, substantive),
+                   TermReliability.fit(data.evidence, data.y, data.labels, data.substantive),
                    Closeness.fit(lemmas, data.labels, unseen))
 
     def shared(self, passages: list[PassageInput],
@@ -514,16 +512,15 @@ class TrainingData:
                             np.vstack([self.y, other.y]), self.groups + other.groups,
                             self.labels, np.concatenate([self.weights, other.weights]))
 
-    @property
+    @cached_property
     def substantive(self) -> np.ndarray:
         return np.array([not no_label_passage(p.text, p.kind, section=p.section)
                          for p in self.passages])
 
 
 def _fit(data: TrainingData, unseen: Collection[str] = ()) -> tuple[Features, list[Any]]:
-    substantive = data.substantive
-    feats = Features.fit(data, substantive, unseen)
-    own = feats.own(data.evidence, TermReliability.cross_fitted(data, substantive))
+    feats = Features.fit(data, unseen)
+    own = feats.own(data.evidence, TermReliability.cross_fitted(data))
     return feats, _fit_models(feats.shared(data.passages, data.evidence), own, data.y, C,
                               data.weights)
 
@@ -537,15 +534,20 @@ def _blended(fitted: TrainingData, held: TrainingData) -> tuple[np.ndarray, np.n
     return blend(probs, keyword, held.evidence, held.labels)
 
 
+def _report_folds(data: TrainingData) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Grouped folds (up to five) that keep each report, or supplementary
+    document, whole on one side: rows fitted on, rows held out."""
+    return GroupKFold(n_splits=min(5, len(set(data.groups)))).split(data.passages,
+                                                                     groups=data.groups)
+
+
 def _choose(data: TrainingData, extra: TrainingData | None = None
             ) -> tuple[dict[str, float], float]:
     """Per-label thresholds with the best grouped 5-fold out-of-fold F1 on
     the learning reports of `data`, and the out-of-fold micro F1 they reach
     (`extra` passages join every fit, never a held-out fold)."""
-    folds = GroupKFold(n_splits=min(5, len(set(data.groups)))).split(
-        data.passages, groups=data.groups)
     scores, rule = np.zeros(data.y.shape), np.zeros(data.y.shape, dtype=bool)
-    for tr, te in folds:
+    for tr, te in _report_folds(data):
         scores[te], rule[te] = _blended(data.subset(tr) + extra, data.subset(te))
     return _thresholds(scores, rule, data.y, data.labels, data.substantive)
 
