@@ -70,39 +70,33 @@ def test_convention_rule_assigns_its_label_bundle_with_evidence():
     assert evidence.rules == {"issue.workforce": [rule], "jtd.leading_with_care": [rule]}
 
 
-def test_a_partnerships_reflective_session_is_not_staff_supervision():
-    assert _situations("The data workshops and reflective sessions were run jointly "
-                       "with the neighbouring borough.") == []
-
-
-def test_staff_given_reflective_space_is_the_supervision_convention():
-    assert _situations("Practitioners now have a monthly reflective space after "
-                       "difficult cases.") == ["staff reflecting together"]
-
-
-def test_naming_performance_data_to_understand_it_is_not_monitoring_rather_than_asking():
-    assert _situations("The aim was to understand the data and performance picture "
-                       "across the city.") == []
-
-
-def test_data_used_to_ask_questions_not_to_report_performance_is_the_convention():
-    assert _situations("The figures are now used to ask questions, not only to report "
-                       "performance.") == ["monitoring rather than asking questions"]
-
-
-def test_young_peoples_education_and_training_near_housing_is_not_partners_trained():
-    assert _situations("Care leavers need support to plan education or training and its "
-                       "effect on their housing.") == []
+@pytest.mark.parametrize("text, situations", [
+    pytest.param("The data workshops and reflective sessions were run jointly with the "
+                 "neighbouring borough.", [],
+                 id="a partnership's reflective session is not staff supervision"),
+    pytest.param("Practitioners now have a monthly reflective space after difficult cases.",
+                 ["staff reflecting together"],
+                 id="staff given reflective space is the supervision convention"),
+    pytest.param("The aim was to understand the data and performance picture across the city.",
+                 [], id="naming performance data to understand it is not monitoring rather "
+                        "than asking"),
+    pytest.param("The figures are now used to ask questions, not only to report performance.",
+                 ["monitoring rather than asking questions"],
+                 id="data used to ask questions, not to report performance, is the convention"),
+    pytest.param("Care leavers need support to plan education or training and its effect on "
+                 "their housing.", [],
+                 id="young people's education and training near housing is not partners trained"),
+    pytest.param("They made a business case to involve more partners in reviewing the "
+                 "information security approach.", [],
+                 id="a business case or information security is not a non-traditional partner"),
+])
+def test_conventions_find_the_situation_the_codebook_means(text, situations):
+    assert _situations(text) == situations
 
 
 def test_housing_staff_given_training_is_the_partners_trained_convention():
     assert "non-traditional partners trained" in _situations(
         "The district councils commissioned training for their housing and leisure staff.")
-
-
-def test_a_business_case_or_information_security_is_not_a_non_traditional_partner():
-    assert _situations("They made a business case to involve more partners in reviewing "
-                       "the information security approach.") == []
 
 
 def test_keyword_matcher_matches_patterns_as_lemmas():
