@@ -168,3 +168,26 @@ def test_a_damaged_model_file_is_one_error_line_and_leaves_tags_alone(
 def tag_rows(db: Path) -> list[tuple]:
     with Store.open(db) as store:
         return store.conn.execute("SELECT * FROM tags ORDER BY passage_id, label").fetchall()
+
+
+def test_train_saves_the_model_with_a_card_of_its_cross_validated_figures(db, tmp_path, capsys):
+    passages = [{"section": "section.approach", "text": f"Agencies {i} could not share information.",
+                 "labels": ["issue.information_sharing"]} for i in range(2)] + [
+        {"section": "section.approach", "text": f"Lockdown {i} moved the sessions online.",
+         "labels": ["issue.covid_digital"]} for i in range(2)]
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"reports": [{"file_name": f"r{n}.pdf", "split": "train",
+                                             "passages": passages} for n in range(3)]}))
+    extra = tmp_path / "extra.json"
+    extra.write_text(json.dumps({"reports": [{"file_name": f"doc{d}.pdf", "passages": [
+        {"text": "Clinics moved online during lockdown.", "labels": ["issue.covid_digital"]}]}
+        for d in range(2)]}))
+    out = tmp_path / "models" / "tagger.pkl"
+    code = main(["--db", str(db), "train", "--gold", str(gold), "--extra", str(extra),
+                 "--output", str(out)])
+    card = (out.parent / "MODEL_CARD.md").read_text()
+    assert code == 0 and out.exists()
+    assert "## Leave-one-report-out cross-validation" in card
+    assert "## Supplementary documents, each held out" in card
+    assert "The 2 supplementary passages scored document by document" in card
+    assert "leave-one-report-out micro F1" in capsys.readouterr().out

@@ -17,7 +17,8 @@ from reportmine.tagging.model import (EXTRA_WEIGHT, HEADING_RULE_SCORE, PRIOR_RE
                                       THRESHOLD_OWN_SHARE, TermReliability, TrainedTagger,
                                       TrainingData,
                                       _thresholds, as_written, blend, leave_one_report_out,
-                                      supplementary_set, train, training_set)
+                                      supplementary_cv, supplementary_set, train, training_set)
+from reportmine.tagging import model as model_module
 from reportmine.tagging.tagger import (MODEL_EVIDENCE, KeywordTagger, PassageInput, Tag,
                                        apply_conventions)
 from reportmine.errors import ReportmineError
@@ -429,6 +430,31 @@ def test_supplementary_passages_join_the_fit_at_their_weight_without_neighbours(
 def test_supplementary_documents_are_never_scored_as_held_out_reports():
     cv = leave_one_report_out(TINY_GOLD, ("train", "test"), TINY_EXTRA)
     assert set(cv.per_report_micro) == {"r0.pdf", "r1.pdf", "r2.pdf"}
+
+
+TWO_DOCUMENTS = {"reports": [{"file_name": f"doc{d}.pdf", "split": "external", "passages": [
+    {"text": f"Clinic {d}{i} moved online during lockdown.",
+     "labels": ["issue.covid_digital"], "section": "section.other"} for i in range(3)]}
+    for d in range(2)]}
+
+
+def test_supplementary_cv_scores_each_document_with_a_model_fitted_without_it(monkeypatch):
+    model = train(TINY_GOLD, ("train",), TWO_DOCUMENTS)
+    fitted_on, fit = [], model_module._fit
+    monkeypatch.setattr(model_module, "_fit", lambda data, unseen=(): (
+        fitted_on.append({p.text for p in data.passages}), fit(data, unseen))[1])
+    cv = supplementary_cv(model, TINY_GOLD, TWO_DOCUMENTS)
+    documents = [{p["text"] for p in doc["passages"]} for doc in TWO_DOCUMENTS["reports"]]
+    assert cv.trained.n_gold == 6 and cv.trained.reports == ["doc0.pdf", "doc1.pdf"]
+    assert sorted(len(texts & documents[0]) for texts in fitted_on) == [0, 3]
+    assert all(not (documents[0] <= texts and documents[1] <= texts) for texts in fitted_on)
+
+
+def test_supplementary_cv_scores_the_codebook_patterns_alone_beside_the_model():
+    model = train(TINY_GOLD, ("train",), TWO_DOCUMENTS)
+    cv = supplementary_cv(model, TINY_GOLD, TWO_DOCUMENTS)
+    assert cv.keyword.by_evidence["model"]["tags"] == 0
+    assert cv.keyword.micro["f1"] == 1.0  # "online" and "lockdown" are covid_digital patterns
 
 
 def test_leave_one_report_out_scores_every_report_of_the_training_splits():

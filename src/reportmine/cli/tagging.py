@@ -29,8 +29,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        description="Train the passage tagger on the fictional gold splits "
                                    "(never 'real') and the supplementary coded passages of "
                                    "real sector documents, and save it with a model card "
-                                   "holding leave-one-report-out and held-out figures "
-                                   "(about 7 minutes on two cores).")
+                                   "holding leave-one-report-out, held-out supplementary "
+                                   "document and held-out report figures (about 7 minutes "
+                                   "on two cores).")
     p.add_argument("--gold", type=Path, default=Path("corpus/gold.json"), metavar="FILE")
     p.add_argument("--splits", choices=("train", "train+test"), default="train",
                    help="gold splits to train on (default: train, which keeps 'test' "
@@ -59,7 +60,7 @@ def _tag(args: argparse.Namespace) -> int:
 
 def _train(args: argparse.Namespace) -> int:
     from reportmine.tagging.card import write_card
-    from reportmine.tagging.model import leave_one_report_out, train
+    from reportmine.tagging.model import leave_one_report_out, supplementary_cv, train
     from reportmine.tagging.run import default_model_path
 
     gold, splits = read_gold(args.gold), tuple(args.splits.split("+"))
@@ -68,7 +69,9 @@ def _train(args: argparse.Namespace) -> int:
     out = args.output or default_model_path()
     model.save(out)
     report_cv = leave_one_report_out(gold, splits, extra)
-    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, gold, model), report_cv)
+    supplementary = supplementary_cv(model, gold, extra) if extra else None
+    write_card(model, out.parent / "MODEL_CARD.md", _held_out(args, gold, model), report_cv,
+               supplementary)
     more = (f" and {model.info['n_extra_passages']} supplementary passages of "
             f"{len(model.info['extra_documents'])} documents" if extra else "")
     print(f"trained on {model.info['n_passages']} passages of "

@@ -23,7 +23,7 @@ from reportmine.gold import file_name, squash, stem, stored_reports
 from reportmine.store import Store
 from reportmine.tagging.codebook import load_codebook, with_implied
 from reportmine.tagging.context import with_neighbours
-from reportmine.tagging.tagger import Tagger
+from reportmine.tagging.tagger import Tag, Tagger
 
 MACRO_MIN_SUPPORT = 5
 
@@ -121,6 +121,19 @@ def _match(norm: str, by_text: dict[str, int]) -> int | None:
     return by_text[min(containing, key=len)] if containing else None
 
 
+@dataclass
+class Scored:
+    """One gold passage and the tags a tagger gave it ({} when the parser did
+    not reproduce the passage), with where it sits for the error list."""
+
+    truth: set[str]
+    tags: dict[str, Tag]
+    report: str
+    page: int | None
+    section: str
+    text: str
+
+
 def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "test") -> Evaluation:
     """Per-label, micro and macro precision/recall/F1 on one split, several
     joined by "+" ("test+real": every held-out report, pooled) or "all"."""
@@ -136,47 +149,53 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     if missing:
         raise ReportmineError(f"gold reports not ingested: {', '.join(missing[:5])} "
                               "(run 'reportmine ingest' on them first)")
-    counts = {label: [0, 0, 0] for label in ids}  # tp, fp, fn
-    sources = {"codebook": [0, 0], "model": [0, 0]}  # assigned tags: correct, all
-    n_gold = n_matched = 0
-    per_passage: list[tuple[int, int, int]] = []
-    errors: list[PassageError] = []
+    scored: list[Scored] = []
     for report in reports:
         rows = store.passages(stored[stem(report)])
         rows = [{**row, "position": row["section_position"]} for row in rows]
         by_text: dict[str, int] = {}
         for i, row in enumerate(rows):
             by_text.setdefault(squash(row["text"]), i)
-        gold_passages = [p for p in report.get("passages") or [] if squash(p["text"])]
-        matched = [_match(squash(p["text"]), by_text) for p in gold_passages]
         predicted = tagger.tag(with_neighbours(rows))
-        for g, m in zip(gold_passages, matched):
-            n_gold += 1
-            truth = set(with_implied(g.get("labels") or [])) & set(ids)
-            pred: set[str] = set()
-            tags = {t.label: t for t in predicted[m]} if m is not None else {}
-            n_matched += m is not None
-            for t in tags.values():
-                if t.assigned:
-                    pred.add(t.label)
-                    source = sources["model" if t.model_only else "codebook"]
-                    source[0] += t.label in truth
-                    source[1] += 1
-            if pred != truth:
-                errors.append(PassageError(
-                    file_name(report), rows[m]["page"] if m is not None else None,
-                    rows[m]["section"] if m is not None else g.get("section") or "",
-                    g["text"],
-                    [{"label": label, "score": tags[label].score if label in tags else 0.0}
-                     for label in sorted(truth - pred)],
-                    [{"label": label, "score": tags[label].score, "evidence": tags[label].evidence}
-                     for label in sorted(pred - truth)]))
-            per_passage.append((len(pred & truth), len(pred - truth), len(truth - pred)))
-            for label in ids:
-                c = counts[label]
-                c[0] += label in pred and label in truth
-                c[1] += label in pred and label not in truth
-                c[2] += label not in pred and label in truth
+        for g in report.get("passages") or []:
+            if not squash(g["text"]):
+                continue
+            m = _match(squash(g["text"]), by_text)
+            scored.append(Scored(
+                set(with_implied(g.get("labels") or [])) & set(ids),
+                {t.label: t for t in predicted[m]} if m is not None else {},
+                file_name(report), rows[m]["page"] if m is not None else None,
+                rows[m]["section"] if m is not None else g.get("section") or "", g["text"]))
+    return score(scored, [file_name(r) for r in reports])
+
+
+def score(scored: list[Scored], reports: list[str]) -> Evaluation:
+    """The figures of an `Evaluation` from gold passages and their tags; a
+    passage counts as matched to a stored one when it has tags."""
+    ids = load_codebook().ids
+    counts = {label: [0, 0, 0] for label in ids}  # tp, fp, fn
+    sources = {"codebook": [0, 0], "model": [0, 0]}  # assigned tags: correct, all
+    per_passage: list[tuple[int, int, int]] = []
+    errors: list[PassageError] = []
+    for s in scored:
+        pred = {label for label, t in s.tags.items() if t.assigned}
+        for label in pred:
+            source = sources["model" if s.tags[label].model_only else "codebook"]
+            source[0] += label in s.truth
+            source[1] += 1
+        if pred != s.truth:
+            errors.append(PassageError(
+                s.report, s.page, s.section, s.text,
+                [{"label": label, "score": s.tags[label].score if label in s.tags else 0.0}
+                 for label in sorted(s.truth - pred)],
+                [{"label": label, "score": s.tags[label].score, "evidence": s.tags[label].evidence}
+                 for label in sorted(pred - s.truth)]))
+        per_passage.append((len(pred & s.truth), len(pred - s.truth), len(s.truth - pred)))
+        for label in ids:
+            c = counts[label]
+            c[0] += label in pred and label in s.truth
+            c[1] += label in pred and label not in s.truth
+            c[2] += label not in pred and label in s.truth
     per_label = {label: _prf(*c) for label, c in counts.items()}
     micro = _prf(*(sum(c[i] for c in counts.values()) for i in range(3)))
     macro_labels = [m for m in per_label.values() if m["support"] >= MACRO_MIN_SUPPORT]
@@ -185,7 +204,6 @@ def evaluate(store: Store, gold: dict[str, Any], tagger: Tagger, split: str = "t
     macro["n_labels"] = len(macro_labels)
     by_evidence = {name: {"precision": round(right / n, 4) if n else None, "tags": n}
                    for name, (right, n) in sources.items()}
-    return Evaluation(per_label, micro, macro, n_gold, n_matched,
-                      [file_name(r) for r in reports],
-                      interval(np.array(per_passage).reshape(-1, 3), micro_f1), by_evidence,
-                      errors)
+    return Evaluation(per_label, micro, macro, len(scored), sum(bool(s.tags) for s in scored),
+                      reports, interval(np.array(per_passage).reshape(-1, 3), micro_f1),
+                      by_evidence, errors)
